@@ -1,0 +1,159 @@
+namespace ActorContext;
+
+/// <summary>
+/// A typed variable whose value lives in the current context — Python's <c>contextvars.ContextVar</c> for .NET.
+/// </summary>
+/// <typeparam name="T">The type of the value.</typeparam>
+/// <remarks>
+/// <para>
+/// A var holds no value itself: reads and writes act on the context current in this flow (the ambient
+/// context, or the <see cref="MessageContext"/> being run). The value flows into <c>await</c>s,
+/// <see cref="Task.Run(Action)"/>, thread-pool work and new threads through the ExecutionContext; a change
+/// made inside an async method does not flow back to its caller. With the Akka integration, it also flows
+/// with every message an actor sends and is current again while the receiver handles that message.
+/// </para>
+/// <para>Declare vars once, as <c>static readonly</c> fields: they are compared by identity, not by name.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// static readonly ContextVar&lt;string&gt; RequestId = new("request-id");
+///
+/// using (RequestId.Set("r-42"))
+/// {
+///     actor.Tell(new Work()); // the actor sees RequestId.Get() == "r-42" while it handles Work
+/// }
+/// </code>
+/// </example>
+public sealed class ContextVar<T> : IContextVar
+{
+    private readonly T _default;
+
+    /// <summary>Declares a var without a default: <see cref="Get()"/> throws when the context has no value.</summary>
+    /// <param name="name">A name for diagnostics and logs; it does not have to be unique.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    public ContextVar(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        _default = default!;
+    }
+
+    /// <summary>Declares a var whose <see cref="Get()"/> returns <paramref name="defaultValue"/> when the context has no value.</summary>
+    /// <param name="name">A name for diagnostics and logs; it does not have to be unique.</param>
+    /// <param name="defaultValue">The value <see cref="Get()"/> returns when the context holds none.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    public ContextVar(string name, T defaultValue)
+        : this(name)
+    {
+        _default = defaultValue;
+        HasDefault = true;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public Type ValueType => typeof(T);
+
+    /// <inheritdoc />
+    public bool HasDefault { get; }
+
+    /// <summary>The value in the current context, else the var's default.</summary>
+    /// <exception cref="KeyNotFoundException">The current context holds no value and the var has no default.</exception>
+    public T Get()
+    {
+        if (TryGet(out var value))
+        {
+            return value;
+        }
+
+        if (HasDefault)
+        {
+            return _default;
+        }
+
+        throw new KeyNotFoundException(
+            $"Context var '{Name}' has no value in the current context and no default. " +
+            "Set it at the edge of the flow, declare it with a default, or read it with Get(fallback) or TryGet.");
+    }
+
+    /// <summary>The value in the current context, else <paramref name="fallback"/> (the var's default is not used).</summary>
+    /// <param name="fallback">What to return when the current context holds no value.</param>
+    public T Get(T fallback) => TryGet(out var value) ? value : fallback;
+
+    /// <summary>Reads the value in the current context.</summary>
+    /// <param name="value">The value, when the context holds one; otherwise <c>default</c>.</param>
+    /// <returns><see langword="true"/> when the current context holds a value (defaults do not count).</returns>
+    public bool TryGet(out T value)
+    {
+        var current = ContextSnapshot.Current;
+        if (current is not null && current.TryGet(this, out var boxed))
+        {
+            value = (T)boxed!;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>Sets the var's value in the current context.</summary>
+    /// <param name="value">The new value.</param>
+    /// <returns>A token that restores the previous value when passed to <see cref="Reset"/> or disposed.</returns>
+    /// <remarks>
+    /// The change is visible to this flow from now on and to everything it starts or sends afterwards; contexts
+    /// captured earlier (messages already sent, tasks already started) keep what they had.
+    /// </remarks>
+    public ContextToken<T> Set(T value)
+    {
+        var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
+        var hadValue = current.TryGet(this, out var old);
+        ContextSnapshot.Current = current.With(this, value);
+        return new ContextToken<T>(this, hadValue, hadValue ? (T)old! : default!, current.Owner);
+    }
+
+    /// <summary>
+    /// Puts the var back to what it was before the <see cref="Set"/> that returned <paramref name="token"/>:
+    /// the old value, or no value when it had none. Tokens need not be reset in the order they were made.
+    /// </summary>
+    /// <param name="token">The token <see cref="Set"/> returned.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="token"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The token was already used.</exception>
+    /// <exception cref="ArgumentException">The token belongs to another var, or was created in a different context.</exception>
+    /// <remarks>A reset that throws changes nothing.</remarks>
+    public void Reset(ContextToken<T> token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.IsUsed)
+        {
+            throw new InvalidOperationException(
+                $"This token for context var '{token.Var.Name}' has already been used; a token resets its var only once.");
+        }
+
+        if (!ReferenceEquals(token.Var, this))
+        {
+            throw new ArgumentException(
+                $"The token was created by context var '{token.Var.Name}', not by '{Name}'. Reset it with the var that created it.",
+                nameof(token));
+        }
+
+        var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
+        if (!ReferenceEquals(token.Owner, current.Owner))
+        {
+            throw new ArgumentException(
+                $"The token for context var '{Name}' was created in a different context. Reset it inside the same context (the same MessageContext.Run, or outside any).",
+                nameof(token));
+        }
+
+        if (!token.TryMarkUsed())
+        {
+            throw new InvalidOperationException(
+                $"This token for context var '{Name}' has already been used; a token resets its var only once.");
+        }
+
+        ContextSnapshot.Current = token.HasOldValue ? current.With(this, token.OldValueOrDefault) : current.Without(this);
+    }
+
+    /// <summary>Returns a description naming the var.</summary>
+    public override string ToString() => $"ContextVar<{typeof(T).Name}>('{Name}')";
+}

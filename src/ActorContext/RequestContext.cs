@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+
+namespace ActorContext;
+
+/// <summary>
+/// An Orleans-style string-keyed facade over the same ambient context that <see cref="ContextVar{T}"/> uses.
+/// </summary>
+/// <remarks>
+/// Entries live in the same immutable snapshot as typed vars, so they flow exactly like
+/// <see cref="ContextVar{T}"/> values (awaits, tasks, and every actor message). Every change builds a new
+/// snapshot: a snapshot someone already captured — a queued message, a started task — is never mutated.
+/// Prefer typed <see cref="ContextVar{T}"/>s in new code; this exists for code that thinks in string keys.
+/// </remarks>
+public static class RequestContext
+{
+    // Keys are interned so each string maps to one IContextVar identity for the life of the process.
+    private static readonly ConcurrentDictionary<string, RequestContextKey> s_keys = new(StringComparer.Ordinal);
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/> in the current context.</summary>
+    /// <param name="key">A non-empty key.</param>
+    /// <param name="value">The value; <see langword="null"/> is stored as a value (use <see cref="Remove"/> to remove).</param>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null or empty.</exception>
+    public static void Set(string key, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var var = s_keys.GetOrAdd(key, static k => new RequestContextKey(k));
+        ContextSnapshot.Current = (ContextSnapshot.Current ?? ContextSnapshot.Empty).With(var, value);
+    }
+
+    /// <summary>The value of <paramref name="key"/> in the current context, or <see langword="null"/> when absent.</summary>
+    /// <param name="key">A non-empty key.</param>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null or empty.</exception>
+    public static object? Get(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var current = ContextSnapshot.Current;
+        return current is not null && s_keys.TryGetValue(key, out var var) && current.TryGet(var, out var value) ? value : null;
+    }
+
+    /// <summary>Removes <paramref name="key"/> from the current context.</summary>
+    /// <param name="key">A non-empty key.</param>
+    /// <returns><see langword="true"/> when the key was present.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null or empty.</exception>
+    public static bool Remove(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var current = ContextSnapshot.Current;
+        if (current is null || !s_keys.TryGetValue(key, out var var) || !current.TryGet(var, out _))
+        {
+            return false;
+        }
+
+        ContextSnapshot.Current = current.Without(var);
+        return true;
+    }
+
+    /// <summary>Removes every string-keyed entry from the current context; typed vars are left alone.</summary>
+    public static void Clear()
+    {
+        var current = ContextSnapshot.Current;
+        if (current is not null)
+        {
+            ContextSnapshot.Current = current.WithoutWhere(static k => k is RequestContextKey);
+        }
+    }
+
+    /// <summary>The string keys present in the current context.</summary>
+    public static IReadOnlyCollection<string> Keys
+    {
+        get
+        {
+            var current = ContextSnapshot.Current;
+            if (current is null)
+            {
+                return Array.Empty<string>();
+            }
+
+            return current.Entries().Where(static p => p.Key is RequestContextKey).Select(static p => p.Key.Name).ToArray();
+        }
+    }
+
+    private sealed class RequestContextKey(string name) : IContextVar
+    {
+        public string Name { get; } = name;
+
+        public Type ValueType => typeof(object);
+
+        public bool HasDefault => false;
+
+        public override string ToString() => $"RequestContext['{Name}']";
+    }
+}
