@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.Actor.Internal;
+using Akka.Dispatch;
+using Akka.Dispatch.SysMsg;
+
+namespace ActorContext.Akka.Internal;
+
+/// <summary>
+/// The restore side of propagation: makes each message's context current around the actor's Receive.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The cell's <c>CurrentMessage</c> stays the wrapper while the message is handled, so <c>Stash()</c> keeps the
+/// context with the message and <c>Unstash</c> gives it back; the actor's code only ever sees the user's message.
+/// </para>
+/// <para>
+/// On thread-pool dispatchers the context is not put back after Receive: every message sets exactly its own
+/// context (or none) before user code runs, and the thread pool resets the ExecutionContext after each
+/// mailbox run. That saves two AsyncLocal writes — two ExecutionContext allocations — per message.
+/// Dispatchers that run Receive on the caller's thread (the TestKit's CallingThreadDispatcher), and systems
+/// configured with <c>restore-after-receive</c>, put it back.
+/// </para>
+/// </remarks>
+internal sealed class ContextActorCell : ActorCell
+{
+    private readonly ContextSnapshot? _creationContext;
+    private readonly bool _restoreAfterReceive;
+    private bool _created;
+
+    public ContextActorCell(
+        ActorSystemImpl system,
+        IInternalActorRef self,
+        Props props,
+        MessageDispatcher dispatcher,
+        IInternalActorRef parent,
+        ContextSnapshot? creationContext)
+        : base(system, self, props, dispatcher, parent)
+    {
+        _creationContext = creationContext;
+        _restoreAfterReceive = MustRestoreAfterReceive(system, dispatcher);
+    }
+
+    internal static bool MustRestoreAfterReceive(ActorSystemImpl system, MessageDispatcher dispatcher) =>
+        dispatcher is not global::Akka.Dispatch.Dispatcher || MessageContextSettings.For(system).RestoreAfterReceive;
+
+    protected override void ReceiveMessage(object message)
+    {
+        var inner = Propagation.Unwrap(message, out var context);
+        if (!_restoreAfterReceive)
+        {
+            ContextSnapshot.Restore(context);
+            base.ReceiveMessage(inner);
+            return;
+        }
+
+        var previous = ContextSnapshot.Current;
+        ContextSnapshot.Restore(context);
+        try
+        {
+            base.ReceiveMessage(inner);
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
+
+    protected override void AutoReceiveMessage(Envelope envelope)
+    {
+        // Terminated, PoisonPill, Kill and Identify carry no user context: don't let the previous message's leak in.
+        if (!_restoreAfterReceive)
+        {
+            ContextSnapshot.Restore(null);
+            base.AutoReceiveMessage(envelope);
+            return;
+        }
+
+        var previous = ContextSnapshot.Current;
+        ContextSnapshot.Restore(null);
+        try
+        {
+            base.AutoReceiveMessage(envelope);
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
+
+    protected override ActorBase CreateNewActorInstance()
+    {
+        // The first incarnation (constructor and PreStart) runs with the context of the code that created the actor;
+        // a restarted one (constructor and PostRestart) with none, so the failing message's context cannot leak into it.
+        // Both run inside the cell's own mailbox run, which the next message's restore overwrites.
+        ContextSnapshot.Restore(_created ? null : _creationContext);
+        _created = true;
+        return base.CreateNewActorInstance();
+    }
+
+    public override void SendSystemMessage(ISystemMessage systemMessage)
+    {
+        // PreRestart receives the cell's CurrentMessage, which is still the wrapper of the failed message. The cell is
+        // suspended between the failure and the Recreate, so nothing else reads or writes it while we unwrap it here.
+        if (systemMessage is Recreate && CurrentMessage is ContextEnvelope envelope)
+        {
+            SetCurrentMessage(this, envelope.Message);
+        }
+
+        base.SendSystemMessage(systemMessage);
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_CurrentMessage")]
+    private static extern void SetCurrentMessage(ActorCell cell, object? message);
+}

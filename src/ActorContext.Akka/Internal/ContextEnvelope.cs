@@ -1,0 +1,36 @@
+using Akka.Actor;
+
+namespace ActorContext.Akka.Internal;
+
+/// <summary>
+/// A user message plus the sender's context snapshot: the one small wrapper a message pays for when its
+/// sender had a non-empty context. It lives only between a context-aware ref and its cell (mailbox, stash,
+/// the queue of a not-yet-started actor); the receiver's code never sees it.
+/// </summary>
+/// <remarks>
+/// Implements <see cref="IWrappedMessage"/> so anything Akka logs about it (dead letters, debug receive)
+/// shows the user's message.
+/// </remarks>
+internal class ContextEnvelope : IWrappedMessage
+{
+    internal ContextEnvelope(object message, ContextSnapshot context)
+    {
+        Message = message;
+        Context = context;
+    }
+
+    public object Message { get; }
+
+    public ContextSnapshot Context { get; }
+
+    internal static ContextEnvelope Create(object message, ContextSnapshot context) =>
+        message is INotInfluenceReceiveTimeout
+            ? new NotInfluencingReceiveTimeout(message, context)
+            : new ContextEnvelope(message, context);
+
+    public override string ToString() => $"{Message} (with context of {Context.Count} entries)";
+
+    /// <summary>Keeps the receive-timeout behaviour of the message it wraps (the cell checks the outer type).</summary>
+    private sealed class NotInfluencingReceiveTimeout(object message, ContextSnapshot context)
+        : ContextEnvelope(message, context), INotInfluenceReceiveTimeout;
+}

@@ -1,0 +1,32 @@
+using Akka.Actor;
+using Akka.Actor.Internal;
+using Akka.Dispatch;
+
+namespace ActorContext.Akka.Internal;
+
+/// <summary>
+/// A top-level actor's ref (created asynchronously). Messages told before the actor has started wait in an
+/// <c>UnstartedCell</c> and are replayed later from the guardian's thread, so they must be wrapped here, at the
+/// sender, not when they reach the mailbox.
+/// </summary>
+internal sealed class ContextRepointableActorRef : RepointableActorRef, IContextAwareRef
+{
+    private readonly ContextSnapshot? _creationContext;
+    private readonly MailboxType _mailboxType;
+
+    public ContextRepointableActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
+        : base(system, props, dispatcher, mailboxType, supervisor, path)
+    {
+        _creationContext = ContextSnapshot.Current;
+        _mailboxType = mailboxType;
+    }
+
+    protected override ActorCell NewCell()
+    {
+        var cell = new ContextActorCell(System, this, Props, Dispatcher, Supervisor, _creationContext);
+        cell.Init(sendSupervise: false, _mailboxType);
+        return cell;
+    }
+
+    protected override void TellInternal(object message, IActorRef sender) => base.TellInternal(Propagation.Wrap(message), sender);
+}

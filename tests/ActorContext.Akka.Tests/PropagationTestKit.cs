@@ -1,0 +1,30 @@
+using Akka.Configuration;
+using Xunit.Abstractions;
+
+namespace ActorContext.Akka.Tests;
+
+/// <summary>A TestKit whose actor system propagates contexts; vars shared by the scenario tests.</summary>
+public abstract class PropagationTestKit : global::Akka.TestKit.Xunit2.TestKit
+{
+    public static readonly ContextVar<string> RequestId = new("request-id");
+    public static readonly ContextVar<string> Tenant = new("tenant");
+
+    protected PropagationTestKit(ITestOutputHelper output, string hocon = "", MessageContextOptions? options = null)
+        : base(ConfigurationFactory.ParseString(hocon).WithMessageContext(options), output: output)
+    {
+    }
+
+    /// <summary>The request ID visible to the code running now, or "none".</summary>
+    public static string SeenId() => RequestId.Get("none");
+
+    /// <summary>Runs <paramref name="action"/> in a fresh context holding <paramref name="requestId"/>.</summary>
+    protected static void WithId(string requestId, Action action)
+    {
+        var context = new MessageContext();
+        context.Run(() =>
+        {
+            RequestId.Set(requestId);
+            action();
+        });
+    }
+}
