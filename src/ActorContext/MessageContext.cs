@@ -19,8 +19,8 @@ namespace ActorContext;
 /// </para>
 /// <para>
 /// Unlike Python, where a coroutine's changes belong to its task's context, a .NET async method's changes
-/// do not flow back to its caller: <see cref="Run{TResult}(Func{TResult})"/> with an async delegate keeps
-/// only what the delegate changed before its first incomplete <c>await</c>.
+/// never flow back to its caller: <see cref="Run{TResult}(Func{TResult})"/> with an async delegate keeps none
+/// of the delegate's changes, not even those made before its first <c>await</c>.
 /// </para>
 /// </remarks>
 public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>

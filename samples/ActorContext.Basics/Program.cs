@@ -1,0 +1,4 @@
+using ActorContext.Basics;
+
+BasicsDemo.Run(Console.Out);
+return 0;
