@@ -25,8 +25,10 @@ namespace ActorContext.Akka.Internal;
 internal sealed class ContextActorCell : ActorCell
 {
     private readonly ContextSnapshot? _creationContext;
+    private readonly bool _runsOnCallerThread;
     private readonly bool _restoreAfterReceive;
     private bool _created;
+    private PersistenceContextTracker? _persistence;
 
     public ContextActorCell(
         ActorSystemImpl system,
@@ -38,15 +40,19 @@ internal sealed class ContextActorCell : ActorCell
         : base(system, self, props, dispatcher, parent)
     {
         _creationContext = creationContext;
-        _restoreAfterReceive = MustRestoreAfterReceive(system, dispatcher);
+        _runsOnCallerThread = dispatcher is not global::Akka.Dispatch.Dispatcher;
+        _restoreAfterReceive = _runsOnCallerThread || MessageContextSettings.For(system).RestoreAfterReceive;
     }
-
-    internal static bool MustRestoreAfterReceive(ActorSystemImpl system, MessageDispatcher dispatcher) =>
-        dispatcher is not global::Akka.Dispatch.Dispatcher || MessageContextSettings.For(system).RestoreAfterReceive;
 
     protected override void ReceiveMessage(object message)
     {
         var inner = Propagation.Unwrap(message, out var context);
+        if (_persistence is not null)
+        {
+            ReceivePersistenceMessage(inner, context, _persistence);
+            return;
+        }
+
         if (!_restoreAfterReceive)
         {
             ContextSnapshot.Restore(context);
@@ -63,6 +69,24 @@ internal sealed class ContextActorCell : ActorCell
         finally
         {
             ContextSnapshot.Restore(previous);
+        }
+    }
+
+    private void ReceivePersistenceMessage(object inner, ContextSnapshot? context, PersistenceContextTracker tracker)
+    {
+        var previous = ContextSnapshot.Current;
+        ContextSnapshot.Restore(tracker.ContextFor(inner, context));
+        try
+        {
+            base.ReceiveMessage(inner);
+        }
+        finally
+        {
+            tracker.Sync(ContextSnapshot.Current);
+            if (_restoreAfterReceive)
+            {
+                ContextSnapshot.Restore(previous);
+            }
         }
     }
 
@@ -93,9 +117,22 @@ internal sealed class ContextActorCell : ActorCell
         // The first incarnation (constructor and PreStart) runs with the context of the code that created the actor;
         // a restarted one (constructor and PostRestart) with none, so the failing message's context cannot leak into it.
         // Both run inside the cell's own mailbox run, which the next message's restore overwrites.
-        ContextSnapshot.Restore(_created ? null : _creationContext);
+        // A dispatcher that runs on the caller's thread would hand the change to that caller: for the first
+        // incarnation the caller is the creator itself (no write: its context is current already) or the guardian
+        // starting a top-level actor; a restart there must not wipe the caller's context, so it is left alone.
+        if (!_created)
+        {
+            ContextSnapshot.Restore(_creationContext);
+        }
+        else if (!_runsOnCallerThread)
+        {
+            ContextSnapshot.Restore(null);
+        }
+
         _created = true;
-        return base.CreateNewActorInstance();
+        var actor = base.CreateNewActorInstance();
+        _persistence = PersistenceContextTracker.For(actor);
+        return actor;
     }
 
     public override void SendSystemMessage(ISystemMessage systemMessage)

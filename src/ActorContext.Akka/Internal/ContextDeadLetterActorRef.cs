@@ -18,8 +18,6 @@ internal sealed class ContextDeadLetterActorRef : DeadLetterActorRef
     {
         var unwrapped = message switch
         {
-            DeadLetter { Message: ContextEnvelope { Message: IDeadLetterSuppression suppressed } } dead =>
-                new SuppressedDeadLetter(suppressed, dead.Sender, dead.Recipient),
             DeadLetter { Message: ContextEnvelope envelope } dead => new DeadLetter(envelope.Message, dead.Sender, dead.Recipient),
             ContextEnvelope envelope => envelope.Message,
             _ => message,

@@ -1,0 +1,114 @@
+using System.Collections;
+using System.Reflection;
+using Akka.Actor;
+
+namespace ActorContext.Akka.Internal;
+
+/// <summary>
+/// Gives Akka.Persistence callbacks (<c>Persist</c>, <c>PersistAsync</c>, <c>PersistAll</c>, <c>DeferAsync</c>) the
+/// context of the command that registered them, instead of the context of the journal's reply.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An event-sourced actor queues one pending invocation per callback and runs them first-in first-out as the
+/// journal confirms writes. Writes are batched, and a batch is sent under whatever message is being handled when
+/// it is flushed — often another command's write confirmation — so the reply's context is the wrong one for all
+/// but the first callback. This tracker keeps a queue of contexts parallel to the actor's queue of invocations:
+/// after each message it records the context for invocations the message added, and before each journal reply it
+/// makes the context of the invocation about to run current.
+/// </para>
+/// <para>
+/// Akka.Persistence is not a dependency of this package: the tracker is created only for actors deriving from
+/// <c>Akka.Persistence.Eventsourced</c> and reads its private invocation queue by reflection.
+/// </para>
+/// </remarks>
+internal sealed class PersistenceContextTracker
+{
+    private const string EventsourcedTypeName = "Akka.Persistence.Eventsourced";
+
+    private static readonly object s_typeLock = new();
+    private static FieldInfo? s_invocationsField;
+    private static Type? s_journalResponseType;
+
+    private readonly ICollection _invocations;
+    private readonly Queue<(object Invocation, ContextSnapshot? Context)> _contexts = new();
+
+    private PersistenceContextTracker(ICollection invocations) => _invocations = invocations;
+
+    /// <summary>A tracker for <paramref name="actor"/>, or <see langword="null"/> when it is not event-sourced.</summary>
+    internal static PersistenceContextTracker? For(ActorBase actor)
+    {
+        var type = actor.GetType();
+        while (type is not null && type.FullName != EventsourcedTypeName)
+        {
+            type = type.BaseType;
+        }
+
+        if (type is null)
+        {
+            return null;
+        }
+
+        lock (s_typeLock)
+        {
+            s_invocationsField ??= type.GetField("_pendingInvocations", BindingFlags.Instance | BindingFlags.NonPublic);
+            s_journalResponseType ??= type.Assembly.GetType("Akka.Persistence.IJournalResponse");
+        }
+
+        // Should a future Akka.Persistence rename its internals, callbacks fall back to the reply's context
+        // (what they get without this tracker) rather than failing the actor.
+        return s_invocationsField?.GetValue(actor) is ICollection invocations && s_journalResponseType is not null
+            ? new PersistenceContextTracker(invocations)
+            : null;
+    }
+
+    /// <summary>The context to run <paramref name="message"/> under: the head invocation's for journal replies.</summary>
+    internal ContextSnapshot? ContextFor(object message, ContextSnapshot? messageContext)
+    {
+        if (!s_journalResponseType!.IsInstanceOfType(message) || _contexts.Count == 0 || _invocations.Count == 0)
+        {
+            return messageContext;
+        }
+
+        var (invocation, context) = _contexts.Peek();
+        return ReferenceEquals(invocation, First()) ? context : messageContext;
+    }
+
+    /// <summary>After a message: forget invocations that ran, record <paramref name="current"/> for new ones.</summary>
+    internal void Sync(ContextSnapshot? current)
+    {
+        // Invocations leave from the front, in order: drop ours until our front is the actor's front again.
+        var first = _invocations.Count == 0 ? null : First();
+        while (_contexts.Count > 0 && !ReferenceEquals(_contexts.Peek().Invocation, first))
+        {
+            _contexts.Dequeue();
+        }
+
+        var added = _invocations.Count - _contexts.Count;
+        if (added <= 0)
+        {
+            return;
+        }
+
+        var skip = _contexts.Count;
+        foreach (var invocation in _invocations)
+        {
+            if (skip-- > 0)
+            {
+                continue;
+            }
+
+            _contexts.Enqueue((invocation, current));
+        }
+    }
+
+    private object? First()
+    {
+        foreach (var invocation in _invocations)
+        {
+            return invocation;
+        }
+
+        return null;
+    }
+}
