@@ -15,17 +15,16 @@ namespace ActorContext.Akka.Internal;
 /// context with the message and <c>Unstash</c> gives it back; the actor's code only ever sees the user's message.
 /// </para>
 /// <para>
-/// On thread-pool dispatchers the context is not put back after Receive: every message sets exactly its own
-/// context (or none) before user code runs, and the thread pool resets the ExecutionContext after each
-/// mailbox run. That saves two AsyncLocal writes — two ExecutionContext allocations — per message.
-/// Dispatchers that run Receive on the caller's thread (the TestKit's CallingThreadDispatcher), and systems
-/// configured with <c>restore-after-receive</c>, put it back.
+/// The context is not put back after Receive: every message sets exactly its own context (or none) before user
+/// code runs, and the thread pool resets the ExecutionContext after each mailbox run. That saves two AsyncLocal
+/// writes — two ExecutionContext allocations — per message. Systems configured with <c>restore-after-receive</c>
+/// put it back; for dispatchers that run the mailbox on the caller's thread the refs put back the caller's context
+/// (see <see cref="CallerThreadGuard"/>).
 /// </para>
 /// </remarks>
 internal sealed class ContextActorCell : ActorCell
 {
     private readonly ContextSnapshot? _creationContext;
-    private readonly bool _runsOnCallerThread;
     private readonly bool _restoreAfterReceive;
     private bool _created;
     private PersistenceContextTracker? _persistence;
@@ -40,8 +39,7 @@ internal sealed class ContextActorCell : ActorCell
         : base(system, self, props, dispatcher, parent)
     {
         _creationContext = creationContext;
-        _runsOnCallerThread = dispatcher is not global::Akka.Dispatch.Dispatcher;
-        _restoreAfterReceive = _runsOnCallerThread || MessageContextSettings.For(system).RestoreAfterReceive;
+        _restoreAfterReceive = MessageContextSettings.For(system).RestoreAfterReceive;
     }
 
     protected override void ReceiveMessage(object message)
@@ -117,18 +115,7 @@ internal sealed class ContextActorCell : ActorCell
         // The first incarnation (constructor and PreStart) runs with the context of the code that created the actor;
         // a restarted one (constructor and PostRestart) with none, so the failing message's context cannot leak into it.
         // Both run inside the cell's own mailbox run, which the next message's restore overwrites.
-        // A dispatcher that runs on the caller's thread would hand the change to that caller: for the first
-        // incarnation the caller is the creator itself (no write: its context is current already) or the guardian
-        // starting a top-level actor; a restart there must not wipe the caller's context, so it is left alone.
-        if (!_created)
-        {
-            ContextSnapshot.Restore(_creationContext);
-        }
-        else if (!_runsOnCallerThread)
-        {
-            ContextSnapshot.Restore(null);
-        }
-
+        ContextSnapshot.Restore(_created ? null : _creationContext);
         _created = true;
         var actor = base.CreateNewActorInstance();
         _persistence = PersistenceContextTracker.For(actor);

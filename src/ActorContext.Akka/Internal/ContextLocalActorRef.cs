@@ -1,20 +1,66 @@
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Dispatch;
+using Akka.Dispatch.SysMsg;
 
 namespace ActorContext.Akka.Internal;
 
 /// <summary>A local actor ref that captures the sender's context with every message it is told.</summary>
+/// <remarks>
+/// When the actor's dispatcher runs the mailbox on the caller's thread (the TestKit's CallingThreadDispatcher),
+/// the actor's Receive, restarts and lifecycle hooks run inside the caller's <c>Tell</c>; the caller's context is
+/// put back afterwards so the cell may set contexts as freely as on a thread-pool dispatcher.
+/// </remarks>
 internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
 {
+    private readonly bool _runsOnCallerThread;
+
     public ContextLocalActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
         : base(system, props, dispatcher, mailboxType, supervisor, path)
     {
+        _runsOnCallerThread = CallerThreadGuard.RunsOnCallerThread(dispatcher);
     }
 
     // Called from the base constructor on the creating thread: the ambient context is the creator's.
     protected override ActorCell NewActorCell(ActorSystemImpl system, IInternalActorRef self, Props props, MessageDispatcher dispatcher, IInternalActorRef supervisor) =>
         new ContextActorCell(system, self, props, dispatcher, supervisor, ContextSnapshot.Current);
 
-    protected override void TellInternal(object message, IActorRef sender) => base.TellInternal(Propagation.Wrap(message), sender);
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        var wrapped = Propagation.Wrap(message);
+        if (!_runsOnCallerThread)
+        {
+            base.TellInternal(wrapped, sender);
+            return;
+        }
+
+        var previous = ContextSnapshot.Current;
+        try
+        {
+            base.TellInternal(wrapped, sender);
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
+
+    public override void SendSystemMessage(ISystemMessage message)
+    {
+        if (!_runsOnCallerThread)
+        {
+            base.SendSystemMessage(message);
+            return;
+        }
+
+        var previous = ContextSnapshot.Current;
+        try
+        {
+            base.SendSystemMessage(message);
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Dispatch;
+using Akka.Dispatch.SysMsg;
 
 namespace ActorContext.Akka.Internal;
 
@@ -13,12 +14,14 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
 {
     private readonly ContextSnapshot? _creationContext;
     private readonly MailboxType _mailboxType;
+    private readonly bool _runsOnCallerThread;
 
     public ContextRepointableActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
         : base(system, props, dispatcher, mailboxType, supervisor, path)
     {
         _creationContext = ContextSnapshot.Current;
         _mailboxType = mailboxType;
+        _runsOnCallerThread = CallerThreadGuard.RunsOnCallerThread(dispatcher);
     }
 
     protected override ActorCell NewCell()
@@ -28,5 +31,42 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
         return cell;
     }
 
-    protected override void TellInternal(object message, IActorRef sender) => base.TellInternal(Propagation.Wrap(message), sender);
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        var wrapped = Propagation.Wrap(message);
+        if (!_runsOnCallerThread)
+        {
+            base.TellInternal(wrapped, sender);
+            return;
+        }
+
+        var previous = ContextSnapshot.Current;
+        try
+        {
+            base.TellInternal(wrapped, sender);
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
+
+    public override void SendSystemMessage(ISystemMessage message)
+    {
+        if (!_runsOnCallerThread)
+        {
+            base.SendSystemMessage(message);
+            return;
+        }
+
+        var previous = ContextSnapshot.Current;
+        try
+        {
+            base.SendSystemMessage(message);
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
 }

@@ -1,0 +1,275 @@
+using Akka.Actor;
+using Xunit.Abstractions;
+
+namespace ActorContext.Akka.Tests;
+
+/// <summary>Requirement 6: stashed messages get their own context back on Unstash / UnstashAll.</summary>
+public class StashTests(ITestOutputHelper output) : PropagationTestKit(output)
+{
+    // ---------------------------------------------------------------- helpers
+
+    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
+    private static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
+
+    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
+    private static void InContext(string? id, string? tenant, Action action) =>
+        new MessageContext().Run(() =>
+        {
+            if (id is not null)
+            {
+                RequestId.Set(id);
+            }
+
+            if (tenant is not null)
+            {
+                Tenant.Set(tenant);
+            }
+
+            action();
+        });
+
+    // ---------------------------------------------------------------- messages
+
+    /// <summary>Stashed while closed; reported while open. <paramref name="SetId"/>: the handler then sets a var.</summary>
+    private sealed record Item(string Tag, bool SetId = false);
+
+    /// <summary>Become "open" (stacked) and UnstashAll.</summary>
+    private sealed record OpenAll(string Tag);
+
+    /// <summary>Become "one-shot" (stacked) and Unstash one message; the one-shot handler unbecomes.</summary>
+    private sealed record ReleaseOne(string Tag);
+
+    /// <summary>Unbecome back to stashing.</summary>
+    private sealed record Close(string Tag);
+
+    private sealed record Saw(string Tag, string Values);
+
+    // ---------------------------------------------------------------- actors
+
+    private static void ReportItem(IActorRef probe, Item item)
+    {
+        probe.Tell(new Saw(item.Tag, Values()));
+        if (item.SetId)
+        {
+            RequestId.Set("set-by-" + item.Tag);
+            Tenant.Set("tenant-set-by-" + item.Tag);
+        }
+    }
+
+    /// <summary>A ReceiveActor that stashes items while closed; the stash kind comes from the sealed subclass.</summary>
+    private abstract class StashingReceiveActor : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+
+        protected StashingReceiveActor(IActorRef probe)
+        {
+            _probe = probe;
+            Closed();
+        }
+
+        public IStash Stash { get; set; } = null!;
+
+        private void Closed()
+        {
+            Receive<Item>(_ => Stash.Stash());
+            Receive<OpenAll>(o =>
+            {
+                _probe.Tell(new Saw("open-" + o.Tag, Values()));
+                BecomeStacked(Open);
+                Stash.UnstashAll();
+            });
+            Receive<ReleaseOne>(r =>
+            {
+                _probe.Tell(new Saw("release-" + r.Tag, Values()));
+                BecomeStacked(OneShot);
+                Stash.Unstash();
+            });
+        }
+
+        private void Open()
+        {
+            Receive<Item>(i => ReportItem(_probe, i));
+            Receive<Close>(c =>
+            {
+                _probe.Tell(new Saw("close-" + c.Tag, Values()));
+                UnbecomeStacked();
+            });
+        }
+
+        private void OneShot() =>
+            Receive<Item>(i =>
+            {
+                ReportItem(_probe, i);
+                UnbecomeStacked();
+            });
+    }
+
+    private sealed class ReceiveActorWithUnboundedStash(IActorRef probe) : StashingReceiveActor(probe), IWithUnboundedStash;
+
+    private sealed class ReceiveActorWithStash(IActorRef probe) : StashingReceiveActor(probe), IWithStash;
+
+    /// <summary>The same behaviour as an UntypedActor using Context.Become / BecomeStacked / UnbecomeStacked.</summary>
+    private abstract class StashingUntypedActor(IActorRef probe) : UntypedActor
+    {
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message) => Closed(message);
+
+        private void Closed(object message)
+        {
+            switch (message)
+            {
+                case Item:
+                    Stash.Stash();
+                    break;
+                case OpenAll o:
+                    probe.Tell(new Saw("open-" + o.Tag, Values()));
+                    Context.Become(Open); // replaces the behaviour; Close goes back with Become(Closed)
+                    Stash.UnstashAll();
+                    break;
+                case ReleaseOne r:
+                    probe.Tell(new Saw("release-" + r.Tag, Values()));
+                    Context.BecomeStacked(OneShot);
+                    Stash.Unstash();
+                    break;
+                default:
+                    Unhandled(message);
+                    break;
+            }
+        }
+
+        private void Open(object message)
+        {
+            switch (message)
+            {
+                case Item i:
+                    ReportItem(probe, i);
+                    break;
+                case Close c:
+                    probe.Tell(new Saw("close-" + c.Tag, Values()));
+                    Context.Become(Closed);
+                    break;
+                default:
+                    Unhandled(message);
+                    break;
+            }
+        }
+
+        private void OneShot(object message)
+        {
+            if (message is Item i)
+            {
+                ReportItem(probe, i);
+                Context.UnbecomeStacked();
+            }
+            else
+            {
+                Unhandled(message);
+            }
+        }
+    }
+
+    private sealed class UntypedActorWithStash(IActorRef probe) : StashingUntypedActor(probe), IWithStash;
+
+    private sealed class UntypedActorWithUnboundedStash(IActorRef probe) : StashingUntypedActor(probe), IWithUnboundedStash;
+
+    public static TheoryData<string> Kinds => new()
+    {
+        nameof(ReceiveActorWithUnboundedStash),
+        nameof(ReceiveActorWithStash),
+        nameof(UntypedActorWithStash),
+        nameof(UntypedActorWithUnboundedStash),
+    };
+
+    private IActorRef Create(string kind)
+    {
+        var probe = TestActor;
+        var props = kind switch
+        {
+            nameof(ReceiveActorWithUnboundedStash) => Props.Create(() => new ReceiveActorWithUnboundedStash(probe)),
+            nameof(ReceiveActorWithStash) => Props.Create(() => new ReceiveActorWithStash(probe)),
+            nameof(UntypedActorWithStash) => Props.Create(() => new UntypedActorWithStash(probe)),
+            nameof(UntypedActorWithUnboundedStash) => Props.Create(() => new UntypedActorWithUnboundedStash(probe)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        return Sys.ActorOf(props);
+    }
+
+    private void ExpectSaws(params (string Tag, string Values)[] expected)
+    {
+        foreach (var (tag, values) in expected)
+        {
+            ExpectMsg(new Saw(tag, values));
+        }
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void UnstashAll_AfterBecome_EachMessageGetsItsOwnContextInOrder(string kind)
+    {
+        var actor = Create(kind);
+
+        InContext("s-1", "t-1", () => actor.Tell(new Item("1", SetId: true)));
+        actor.Tell(new Item("2"));
+        InContext("s-3", null, () => actor.Tell(new Item("3")));
+        InContext(null, "t-4", () => actor.Tell(new Item("4")));
+        InContext("s-5", "t-5", () => actor.Tell(new Item("5")));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50)); // all stashed
+        InContext("opener", "t-open", () => actor.Tell(new OpenAll("a")));
+        InContext("direct", null, () => actor.Tell(new Item("6")));
+        actor.Tell(new Item("7"));
+
+        ExpectSaws(
+            ("open-a", "opener/t-open"),
+            ("1", "s-1/t-1"),
+            ("2", "none/none"), // item 1's handler set both vars
+            ("3", "s-3/none"),
+            ("4", "none/t-4"),
+            ("5", "s-5/t-5"),
+            ("6", "direct/none"), // told after the UnstashAll: handled after every unstashed message
+            ("7", "none/none"));
+
+        // Back to stashing (Unbecome / Become), then a second round.
+        InContext("closer", null, () => actor.Tell(new Close("b")));
+        InContext("s-8", "t-8", () => actor.Tell(new Item("8", SetId: true)));
+        actor.Tell(new Item("9"));
+        actor.Tell(new OpenAll("c"));
+
+        ExpectSaws(
+            ("close-b", "closer/none"),
+            ("open-c", "none/none"),
+            ("8", "s-8/t-8"),
+            ("9", "none/none"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Unstash_OneAtATimeFromOtherContexts_EachMessageGetsItsOwnContextInOrder(string kind)
+    {
+        var actor = Create(kind);
+
+        InContext("s-1", "t-1", () => actor.Tell(new Item("1", SetId: true)));
+        actor.Tell(new Item("2"));
+        InContext("s-3", null, () => actor.Tell(new Item("3")));
+        InContext("s-4", "t-4", () => actor.Tell(new Item("4")));
+
+        // Each release runs in its own context (or none) and unstashes exactly one message.
+        InContext("rel-a", "t-rel", () => actor.Tell(new ReleaseOne("a")));
+        actor.Tell(new ReleaseOne("b"));
+        InContext("rel-c", null, () => actor.Tell(new ReleaseOne("c")));
+        InContext("rel-d", null, () => actor.Tell(new ReleaseOne("d")));
+
+        ExpectSaws(
+            ("release-a", "rel-a/t-rel"),
+            ("1", "s-1/t-1"),
+            ("release-b", "none/none"),
+            ("2", "none/none"),
+            ("release-c", "rel-c/none"),
+            ("3", "s-3/none"),
+            ("release-d", "rel-d/none"),
+            ("4", "s-4/t-4"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+}
