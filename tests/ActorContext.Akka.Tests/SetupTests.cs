@@ -1,0 +1,84 @@
+using ActorContext.Akka.Internal;
+using ActorContext.Hosting;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorContext.Akka.Tests;
+
+public class SetupTests
+{
+    [Theory]
+    [InlineData("remote")]
+    [InlineData("cluster")]
+    [InlineData("Akka.Remote.RemoteActorRefProvider, Akka.Remote")]
+    public void WithMessageContext_RemoteOrClusterProvider_ThrowsNotSupportedNamingTheProvider(string provider)
+    {
+        var config = ConfigurationFactory.ParseString($"akka.actor.provider = \"{provider}\"");
+
+        var error = Assert.Throws<NotSupportedException>(() => config.WithMessageContext());
+
+        Assert.Contains(provider, error.Message);
+    }
+
+    [Fact]
+    public void WithMessageContext_NullConfig_ThrowsArgumentNull()
+    {
+        Assert.Throws<ArgumentNullException>(() => MessageContextSetup.WithMessageContext(null!));
+    }
+
+    [Fact]
+    public async Task WithMessageContext_ConfiguredSchedulerImplementation_KeepsRunningUnderneath()
+    {
+        var config = ConfigurationFactory
+            .ParseString("akka.scheduler.implementation = \"Akka.Actor.HashedWheelTimerScheduler, Akka\"")
+            .WithMessageContext();
+
+        Assert.Equal("Akka.Actor.HashedWheelTimerScheduler, Akka", config.GetString(ContextScheduler.InnerImplementationPath));
+        using var system = ActorSystem.Create("inner-scheduler", config);
+        Assert.True(system.IsMessageContextEnabled());
+        await system.Terminate();
+    }
+
+    [Fact]
+    public async Task WithMessageContext_AppliedTwice_StillEnabledAndSchedulerNotNested()
+    {
+        var config = ConfigurationFactory.Empty.WithMessageContext().WithMessageContext();
+
+        Assert.Equal(string.Empty, config.GetString(ContextScheduler.InnerImplementationPath));
+        using var system = ActorSystem.Create("twice", config);
+        Assert.True(system.IsMessageContextEnabled());
+        await system.Terminate();
+    }
+
+    [Fact]
+    public async Task IsMessageContextEnabled_PlainSystem_False()
+    {
+        using var system = ActorSystem.Create("plain");
+        Assert.False(system.IsMessageContextEnabled());
+        await system.Terminate();
+    }
+
+    [Fact]
+    public async Task WithMessageContext_Hosting_ProviderOrSchedulerReplacedLater_FailsStartNamingTheProblem()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("replaced", akka => akka
+            .WithMessageContext()
+            .AddHocon("akka.scheduler.implementation = \"Akka.Actor.HashedWheelTimerScheduler, Akka\"", HoconAddMode.Prepend));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("WithMessageContext()", Flatten(error));
+        await host.StopAsync();
+    }
+
+    private static string Flatten(Exception error) =>
+        error is AggregateException aggregate
+            ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Flatten))
+            : error.Message + (error.InnerException is null ? string.Empty : " | " + Flatten(error.InnerException));
+}
