@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ActorContext.Benchmarks;
+
+namespace ActorContext.Akka.Tests;
+
+/// <summary>
+/// Runs the benchmark's quick mode in-process with tiny sizes and checks the shape of what it prints. Not a timing
+/// test: the numbers are not judged, only that every scenario reports exactly one well-formed line.
+/// </summary>
+public class BenchmarkQuickModeTests
+{
+    private static readonly string[] s_measuredScenarios =
+    [
+        "one-way-ctx",
+        "one-way-empty",
+        "ping-pong-ctx",
+        "ping-pong-empty",
+        "chain5-ctx",
+        "ask-ctx",
+    ];
+
+    [Fact]
+    public void QuickMode_TinySizes_PrintsOneWellFormedLinePerScenario()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"quick-{Guid.NewGuid():N}.json");
+        using var output = new StringWriter();
+        try
+        {
+            var exit = QuickMode.Run(
+                ["--quick", "--messages", "2000", "--rounds", "1", "--queued", "20000", "--ops", "10000", "--json", json],
+                output);
+
+            Assert.Equal(0, exit);
+            var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+            foreach (var scenario in s_measuredScenarios)
+            {
+                var line = Assert.Single(lines, l => l.StartsWith(scenario + " ", StringComparison.Ordinal));
+                Assert.Matches(
+                    new Regex($@"^{Regex.Escape(scenario)} plain=\d+ ctx=\d+ ratio=\d+\.\d{{2}} extra_bytes_per_msg=-?\d+$"),
+                    line);
+            }
+
+            Assert.Single(lines, l => l == "remote-roundtrip-ctx skipped: remote propagation not implemented");
+            Assert.Matches(
+                new Regex(@"^queued-1m plain_mb=\d+\.\d ctx_mb=\d+\.\d extra_mb=-?\d+\.\d$"),
+                Assert.Single(lines, l => l.StartsWith("queued-1m ", StringComparison.Ordinal)));
+            Assert.Matches(
+                new Regex(@"^contextvar get_ns=\d+\.\d set_ns=\d+\.\d$"),
+                Assert.Single(lines, l => l.StartsWith("contextvar ", StringComparison.Ordinal)));
+
+            // Nothing else is printed: six measured scenarios, the skipped remote one, queued-1m and contextvar.
+            Assert.Equal(s_measuredScenarios.Length + 3, lines.Length);
+
+            using var document = JsonDocument.Parse(File.ReadAllText(json));
+            var entries = document.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("scenario").GetString()!);
+            Assert.Equal(s_measuredScenarios.Length + 3, entries.Count);
+            foreach (var scenario in s_measuredScenarios)
+            {
+                var entry = entries[scenario];
+                Assert.True(entry.GetProperty("plain").GetInt64() > 0);
+                Assert.True(entry.GetProperty("ctx").GetInt64() > 0);
+                Assert.True(entry.GetProperty("ratio").GetDouble() > 0);
+                Assert.Equal(JsonValueKind.Number, entry.GetProperty("extra_bytes_per_msg").ValueKind);
+            }
+
+            Assert.Equal("remote propagation not implemented", entries["remote-roundtrip-ctx"].GetProperty("skipped").GetString());
+            Assert.False(entries["remote-roundtrip-ctx"].TryGetProperty("plain", out _));
+            Assert.Equal(JsonValueKind.Number, entries["queued-1m"].GetProperty("extra_mb").ValueKind);
+            Assert.Equal(JsonValueKind.Number, entries["contextvar"].GetProperty("get_ns").ValueKind);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public void QuickMode_UnknownOption_ReturnsUsageError()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(2, QuickMode.Run(["--quick", "--no-such-option"], output));
+        Assert.Contains("usage:", output.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,579 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ActorContext.Akka;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorContext.Benchmarks;
+
+/// <summary>
+/// The quick ratio mode: runs every actor scenario in a plain actor system and in one created with
+/// <c>WithMessageContext()</c>, alternating the two in one process, and prints one line per scenario with medians.
+/// </summary>
+/// <remarks>
+/// Options: <c>--messages N</c> (messages per measurement; default: calibrated so one measurement lasts about
+/// <see cref="TargetSeconds"/>), <c>--rounds N</c> (default 5), <c>--json PATH</c>, <c>--queued N</c> (messages of
+/// the queued-memory line, default 1,000,000), <c>--ops N</c> (ContextVar operations per timing, default 1,000,000),
+/// <c>--inflight N</c> (ping-pong messages in flight per pair, default 1000), <c>--backlog N</c> (how far a flooding
+/// edge may run ahead, default 200,000), <c>--fresh</c> (a new message object per tell instead of one shared
+/// instance), <c>--verbose</c> (every sample, with GC counts, to stderr), <c>--alloc-profile</c> (instead of the
+/// measurements: the allocated types of every scenario, plain and ctx, sampled from GCAllocationTick events),
+/// <c>--decompose</c> (instead of the measurements: the sender's and the receiver's cost per message, measured apart
+/// by queueing N messages behind a blocked actor and then timing the drain; <c>--variant</c> runs one of them only,
+/// for a profiler), <c>--scenario NAME</c> (measure that scenario only, for a profiler; the other lines are still printed).
+/// </remarks>
+internal static class QuickMode
+{
+    internal const double TargetSeconds = 0.35;
+
+    private const string Hocon = """
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.log-dead-letters = off
+        akka.log-dead-letters-during-shutdown = off
+        """;
+
+    internal sealed record ScenarioResult(string Scenario, double Plain, double Ctx, double Ratio, long ExtraBytesPerMsg);
+
+    private sealed record Sample(double MessagesPerSecond, double BytesPerMessage, double EdgeBytesPerMessage, double Seconds, int Gen0, int Gen1, int Gen2, double PauseMs)
+    {
+        public override string ToString() => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{MessagesPerSecond:F0}/s {BytesPerMessage:F1}B (edge {EdgeBytesPerMessage:F1}B) {Seconds:F3}s gc={Gen0}/{Gen1}/{Gen2} pause={PauseMs:F1}ms");
+    }
+
+    private sealed class Options
+    {
+        public long? Messages { get; set; }
+
+        public int Rounds { get; set; } = 5;
+
+        public string? JsonPath { get; set; }
+
+        public long Queued { get; set; } = 1_000_000;
+
+        public int Ops { get; set; } = 1_000_000;
+
+        public bool Verbose { get; set; }
+
+        public bool AllocationProfile { get; set; }
+
+        public bool Decompose { get; set; }
+
+        public string? Variant { get; set; }
+
+        public string? Scenario { get; set; }
+    }
+
+    /// <summary>Runs the quick mode and writes its lines to <paramref name="output"/>.</summary>
+    /// <returns>The process exit code: 0, or 2 for bad arguments.</returns>
+    public static int Run(string[] args, TextWriter output)
+    {
+        Options options;
+        try
+        {
+            options = Parse(args);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            output.WriteLine($"error: {ex.Message}");
+            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--verbose]");
+            return 2;
+        }
+
+        var total = Stopwatch.StartNew();
+        var config = ConfigurationFactory.ParseString(Hocon);
+        if (options.Decompose)
+        {
+            Decompose(config, options, output);
+            return 0;
+        }
+
+        if (options.AllocationProfile)
+        {
+            ProfileAllocations(config, options, output);
+            return 0;
+        }
+
+        var results = new List<ScenarioResult>();
+        QueuedResult queued;
+        ContextVarResult contextVar;
+
+        using (var plain = ActorSystem.Create("plain", config))
+        using (var ctx = ActorSystem.Create("ctx", config.WithMessageContext()))
+        {
+            foreach (var scenario in Scenarios.All.Where(s => options.Scenario is null || s.Name == options.Scenario))
+            {
+                var result = Measure(scenario, plain, ctx, options);
+                results.Add(result);
+                output.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{result.Scenario} plain={result.Plain:F0} ctx={result.Ctx:F0} ratio={result.Ratio:F2} extra_bytes_per_msg={result.ExtraBytesPerMsg}"));
+                output.Flush();
+            }
+
+            output.WriteLine("remote-roundtrip-ctx skipped: remote propagation not implemented");
+
+            queued = MeasureQueued(plain, ctx, options.Queued);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"queued-1m plain_mb={queued.PlainMb:F1} ctx_mb={queued.CtxMb:F1} extra_mb={queued.CtxMb - queued.PlainMb:F1}"));
+
+            plain.Terminate().Wait(TimeSpan.FromSeconds(10));
+            ctx.Terminate().Wait(TimeSpan.FromSeconds(10));
+        }
+
+        contextVar = MeasureContextVar(options.Ops, Math.Max(options.Rounds, 3));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"contextvar get_ns={contextVar.GetNs:F1} set_ns={contextVar.SetResetNs:F1}"));
+        output.Flush();
+
+        if (options.JsonPath is not null)
+        {
+            WriteJson(options.JsonPath, results, queued, contextVar);
+        }
+
+        if (options.Verbose)
+        {
+            Console.Error.WriteLine($"# quick mode took {total.Elapsed.TotalSeconds:F1} s");
+        }
+
+        return 0;
+    }
+
+    private static void Decompose(Config config, Options options, TextWriter output)
+    {
+        using var plain = ActorSystem.Create("plain", config);
+        using var ctx = ActorSystem.Create("ctx", config.WithMessageContext());
+        var count = options.Messages ?? 1_000_000;
+        var variants = new[] { ("plain", plain, false), ("ctx", ctx, false), ("plain", plain, true), ("ctx", ctx, true) }
+            .Where(v => options.Variant is null || options.Variant == v.Item1 + (v.Item3 ? "3" : "0"))
+            .ToArray();
+        var samples = variants.ToDictionary(static v => v, static _ => new List<(double Send, double Drain, double SendPause, double DrainPause, long Gc0, long Gc1)>());
+
+        // Warm-up grows each mailbox queue to hold `count` messages, so later runs reuse its segment.
+        foreach (var v in variants)
+        {
+            SendThenDrain(v.Item2, count, v.Item3);
+        }
+
+        for (var round = 0; round < Math.Max(options.Rounds, 3); round++)
+        {
+            foreach (var v in round % 2 == 0 ? variants : variants.Reverse())
+            {
+                samples[v].Add(SendThenDrain(v.Item2, count, v.Item3));
+            }
+        }
+
+        foreach (var v in variants)
+        {
+            var list = samples[v];
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"# decompose {v.Item1}{(v.Item3 ? " vars=3" : " vars=0")}: send_ns={Median(list.Select(static s => s.Send)):F1} (gc pause {Median(list.Select(static s => s.SendPause)):F1}) drain_ns={Median(list.Select(static s => s.Drain)):F1} (gc pause {Median(list.Select(static s => s.DrainPause)):F1}) gc0_per_run={Median(list.Select(static s => (double)s.Gc0)):F0} gc1_per_run={Median(list.Select(static s => (double)s.Gc1)):F0}"));
+        }
+
+        plain.Terminate().Wait(TimeSpan.FromSeconds(10));
+        ctx.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Times the edge telling <paramref name="count"/> messages to a blocked actor, then the actor draining them.</summary>
+    private static (double Send, double Drain, double SendPause, double DrainPause, long Gc0, long Gc1) SendThenDrain(ActorSystem system, long count, bool withVars)
+    {
+        using var gate = new ManualResetEventSlim(false);
+        using var blocked = new ManualResetEventSlim(false);
+        using var completion = new Completion();
+        var actor = system.ActorOf(Props.Create(() => new GatedCounter(gate, blocked, completion, count)));
+        actor.Tell(GatedCounter.Block.Instance, ActorRefs.NoSender);
+        blocked.Wait(TimeSpan.FromSeconds(30));
+        completion.Arm(1);
+        GC.Collect();
+        var (gc0, gc1) = (GC.CollectionCount(0), GC.CollectionCount(1));
+        var pause0 = GC.GetTotalPauseDuration();
+        var sw = Stopwatch.StartNew();
+        using (EdgeContext.Enter(withVars))
+        {
+            for (var i = 0L; i < count; i++)
+            {
+                actor.Tell(Scenarios.Msg.Instance, ActorRefs.NoSender);
+            }
+        }
+
+        var send = sw.Elapsed.TotalNanoseconds / count;
+        var pause1 = GC.GetTotalPauseDuration();
+        sw.Restart();
+        gate.Set();
+        completion.Wait();
+        var drain = sw.Elapsed.TotalNanoseconds / count;
+        var pause2 = GC.GetTotalPauseDuration();
+        var result = (send, drain, (pause1 - pause0).TotalNanoseconds / count, (pause2 - pause1).TotalNanoseconds / count,
+            (long)GC.CollectionCount(0) - gc0, (long)GC.CollectionCount(1) - gc1);
+        actor.GracefulStop(TimeSpan.FromSeconds(10)).Wait();
+        return result;
+    }
+
+    private static void ProfileAllocations(Config config, Options options, TextWriter output)
+    {
+        using var plain = ActorSystem.Create("plain", config);
+        using var ctx = ActorSystem.Create("ctx", config.WithMessageContext());
+        using var profiler = new AllocationProfiler();
+        var messages = options.Messages ?? 2_000_000;
+        foreach (var scenario in Scenarios.All)
+        {
+            foreach (var (label, system) in new[] { ("plain", plain), ("ctx", ctx) })
+            {
+                using var run = scenario.Start(system);
+                run.Run(Math.Min(messages, 50_000));
+                var n = scenario.Name.StartsWith("ask", StringComparison.Ordinal) ? Math.Max(messages / 10, 1) : messages;
+                GC.Collect();
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                profiler.Start();
+                var delivered = run.Run(n);
+                var after = GC.GetTotalAllocatedBytes(precise: true);
+                var types = profiler.Stop();
+                var sampled = Math.Max(types.Sum(static p => p.Value), 1);
+                output.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"# {scenario.Name} {label}: {(after - before) / (double)delivered:F1} B/msg over {delivered} messages"));
+                foreach (var (type, bytes) in types.Take(8))
+                {
+                    output.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"#   {100.0 * bytes / sampled,5:F1}%  ~{(after - before) * (bytes / (double)sampled) / delivered,6:F1} B/msg  {type}"));
+                }
+            }
+        }
+
+        plain.Terminate().Wait(TimeSpan.FromSeconds(10));
+        ctx.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    break;
+                case "--messages":
+                    options.Messages = PositiveLong(args[++i], "--messages");
+                    break;
+                case "--rounds":
+                    options.Rounds = (int)PositiveLong(args[++i], "--rounds");
+                    break;
+                case "--json":
+                    options.JsonPath = args[++i];
+                    break;
+                case "--queued":
+                    options.Queued = PositiveLong(args[++i], "--queued");
+                    break;
+                case "--ops":
+                    options.Ops = (int)PositiveLong(args[++i], "--ops");
+                    break;
+                case "--inflight":
+                    Scenarios.PingPongInFlight = (int)PositiveLong(args[++i], "--inflight");
+                    break;
+                case "--backlog":
+                    Scenarios.MaxBacklog = PositiveLong(args[++i], "--backlog");
+                    break;
+                case "--fresh":
+                    Scenarios.FreshMessages = true;
+                    break;
+                case "--alloc-profile":
+                    options.AllocationProfile = true;
+                    break;
+                case "--decompose":
+                    options.Decompose = true;
+                    break;
+                case "--scenario":
+                    options.Scenario = args[++i];
+                    break;
+                case "--variant":
+                    options.Variant = args[++i];
+                    break;
+                case "--verbose":
+                    options.Verbose = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+
+        return options;
+    }
+
+    private static long PositiveLong(string text, string name)
+    {
+        var value = long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        return value > 0 ? value : throw new ArgumentException($"{name} must be positive");
+    }
+
+    private static ScenarioResult Measure(Scenario scenario, ActorSystem plainSystem, ActorSystem ctxSystem, Options options)
+    {
+        using var plain = scenario.Start(plainSystem);
+        using var ctx = scenario.Start(ctxSystem);
+
+        // Warm-up (JIT, tiering, mailbox queue growth) on both, then calibrate the size on the plain system.
+        var warmup = Math.Min(options.Messages ?? 50_000, 50_000);
+        for (var i = 0; i < 3; i++)
+        {
+            plain.Run(warmup);
+            ctx.Run(warmup);
+        }
+
+        var messages = options.Messages ?? Calibrate(plain);
+
+        var plainSamples = new List<Sample>();
+        var ctxSamples = new List<Sample>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            // Alternate which system goes first, so neither always gets the warmer caches or the earlier GC state.
+            if (round % 2 == 0)
+            {
+                plainSamples.Add(Once(plain, messages));
+                ctxSamples.Add(Once(ctx, messages));
+            }
+            else
+            {
+                ctxSamples.Add(Once(ctx, messages));
+                plainSamples.Add(Once(plain, messages));
+            }
+
+            if (options.Verbose)
+            {
+                Console.Error.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"# {scenario.Name} round {round}: n={messages} plain={plainSamples[^1]} ctx={ctxSamples[^1]}"));
+            }
+        }
+
+        var plainRate = Median(plainSamples.Select(static s => s.MessagesPerSecond));
+        var ctxRate = Median(ctxSamples.Select(static s => s.MessagesPerSecond));
+
+        // The ratio is the median of each round's ctx/plain: the two runs of a round are adjacent in time, so load
+        // from other processes, GC state and thermal drift cancel out better than between two separate medians.
+        var ratio = Median(plainSamples.Zip(ctxSamples, static (p, c) => c.MessagesPerSecond / p.MessagesPerSecond));
+        var extraBytes = Median(ctxSamples.Select(static s => s.BytesPerMessage)) - Median(plainSamples.Select(static s => s.BytesPerMessage));
+
+        // Not clamped: a small negative value is measurement noise (mailbox queue segments grow with the backlog,
+        // which differs from run to run) and is reported as such.
+        return new ScenarioResult(scenario.Name, Math.Round(plainRate), Math.Round(ctxRate), Math.Round(ratio, 2), (long)Math.Round(extraBytes));
+    }
+
+    private static long Calibrate(IScenarioRun run)
+    {
+        // Grow the probe until it lasts 0.1 s, then size a measurement to last about TargetSeconds.
+        for (var probe = 20_000L; ; probe *= 4)
+        {
+            // Best of two, so a burst of load from elsewhere does not shrink the measurement.
+            var sw = Stopwatch.StartNew();
+            var delivered = run.Run(probe);
+            var seconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            run.Run(probe);
+            seconds = Math.Min(seconds, sw.Elapsed.TotalSeconds);
+            if (seconds >= 0.1 || probe >= 50_000_000)
+            {
+                return Math.Clamp((long)(delivered / seconds * TargetSeconds), 10_000, 50_000_000);
+            }
+        }
+    }
+
+    private static Sample Once(IScenarioRun run, long messages)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var pause = GC.GetTotalPauseDuration();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var edgeBefore = GC.GetAllocatedBytesForCurrentThread();
+        var sw = Stopwatch.StartNew();
+        var delivered = run.Run(messages);
+        sw.Stop();
+        var edgeAfter = GC.GetAllocatedBytesForCurrentThread();
+        var after = GC.GetTotalAllocatedBytes(precise: true);
+        return new Sample(
+            delivered / sw.Elapsed.TotalSeconds,
+            (after - before) / (double)delivered,
+            (edgeAfter - edgeBefore) / (double)delivered,
+            sw.Elapsed.TotalSeconds,
+            GC.CollectionCount(0) - gen0,
+            GC.CollectionCount(1) - gen1,
+            GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - pause).TotalMilliseconds);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    internal sealed record QueuedResult(double PlainMb, double CtxMb);
+
+    /// <summary>
+    /// Memory held by <paramref name="count"/> messages queued behind a blocked actor, all sent under the same edge
+    /// context, in megabytes (10^6 bytes).
+    /// </summary>
+    private static QueuedResult MeasureQueued(ActorSystem plain, ActorSystem ctx, long count) =>
+        new(QueuedBytes(plain, count) / 1e6, QueuedBytes(ctx, count) / 1e6);
+
+    private static long QueuedBytes(ActorSystem system, long count)
+    {
+        using var gate = new ManualResetEventSlim(false);
+        using var blocked = new ManualResetEventSlim(false);
+        using var completion = new Completion();
+        var actor = system.ActorOf(Props.Create(() => new GatedCounter(gate, blocked, completion, count)));
+        actor.Tell(GatedCounter.Block.Instance, ActorRefs.NoSender);
+        if (!blocked.Wait(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException("The gated actor did not start.");
+        }
+
+        completion.Arm(1);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        using (EdgeContext.Enter(withVars: true))
+        {
+            var msg = Scenarios.Msg.Instance;
+            for (var i = 0L; i < count; i++)
+            {
+                // Always the shared instance: the line compares what queuing costs, not the payload.
+                actor.Tell(msg, ActorRefs.NoSender);
+            }
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        gate.Set();
+        completion.Wait();
+        actor.GracefulStop(TimeSpan.FromSeconds(10)).Wait();
+        return after - before;
+    }
+
+    private sealed class GatedCounter(ManualResetEventSlim gate, ManualResetEventSlim blocked, Completion completion, long expected) : UntypedActor
+    {
+        private long _count;
+
+        protected override void OnReceive(object message)
+        {
+            if (message is Block)
+            {
+                blocked.Set();
+                gate.Wait();
+                return;
+            }
+
+            if (++_count == expected)
+            {
+                completion.Signal();
+            }
+        }
+
+        internal sealed class Block
+        {
+            public static readonly Block Instance = new();
+        }
+    }
+
+    // Keeps the Get loop's result observable so the JIT cannot drop it.
+    private static int s_sink;
+
+    internal sealed record ContextVarResult(double GetNs, double SetResetNs);
+
+    /// <summary>Get, and Set+Reset pairs, with 4 entries in the context; medians of <paramref name="runs"/> timings of <paramref name="ops"/> each.</summary>
+    private static ContextVarResult MeasureContextVar(int ops, int runs)
+    {
+        // Inside a MessageContext so the caller's ambient context (a test's, say) is left untouched.
+        return new MessageContext().Run(() =>
+        {
+            using var a = EdgeContext.RequestId.Set("req-0001");
+            using var b = EdgeContext.Tenant.Set("tenant-a");
+            using var c = EdgeContext.User.Set("user-42");
+            using var d = EdgeContext.TraceParent.Set("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+            // Warm up both loops so tiered JIT has settled.
+            for (var i = 0; i < 2; i++)
+            {
+                s_sink += GetLoop(Math.Max(ops / 4, 1000));
+                SetResetLoop(Math.Max(ops / 4, 1000));
+            }
+
+            var gets = new List<double>();
+            var sets = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                s_sink += GetLoop(ops);
+                gets.Add(sw.Elapsed.TotalNanoseconds / ops);
+
+                sw.Restart();
+                SetResetLoop(ops);
+                sets.Add(sw.Elapsed.TotalNanoseconds / ops);
+            }
+
+            return new ContextVarResult(Median(gets), Median(sets));
+        });
+    }
+
+    private static int GetLoop(int ops)
+    {
+        // The last-added var: the linear scan's worst case with 4 entries.
+        var var = EdgeContext.TraceParent;
+        var length = 0;
+        for (var i = 0; i < ops; i++)
+        {
+            length += var.Get().Length;
+        }
+
+        return length;
+    }
+
+    private static void SetResetLoop(int ops)
+    {
+        var var = EdgeContext.Tenant;
+        for (var i = 0; i < ops; i++)
+        {
+            var token = var.Set("tenant-b");
+            var.Reset(token);
+        }
+    }
+
+    private static void WriteJson(string path, List<ScenarioResult> results, QueuedResult queued, ContextVarResult contextVar)
+    {
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartArray();
+        foreach (var r in results)
+        {
+            json.WriteStartObject();
+            json.WriteString("scenario", r.Scenario);
+            json.WriteNumber("plain", (long)r.Plain);
+            json.WriteNumber("ctx", (long)r.Ctx);
+            json.WriteNumber("ratio", r.Ratio);
+            json.WriteNumber("extra_bytes_per_msg", r.ExtraBytesPerMsg);
+            json.WriteEndObject();
+        }
+
+        json.WriteStartObject();
+        json.WriteString("scenario", "remote-roundtrip-ctx");
+        json.WriteString("skipped", "remote propagation not implemented");
+        json.WriteEndObject();
+
+        json.WriteStartObject();
+        json.WriteString("scenario", "queued-1m");
+        json.WriteNumber("plain_mb", Math.Round(queued.PlainMb, 1));
+        json.WriteNumber("ctx_mb", Math.Round(queued.CtxMb, 1));
+        json.WriteNumber("extra_mb", Math.Round(queued.CtxMb - queued.PlainMb, 1));
+        json.WriteEndObject();
+
+        json.WriteStartObject();
+        json.WriteString("scenario", "contextvar");
+        json.WriteNumber("get_ns", Math.Round(contextVar.GetNs, 1));
+        json.WriteNumber("set_ns", Math.Round(contextVar.SetResetNs, 1));
+        json.WriteEndObject();
+        json.WriteEndArray();
+    }
+}
