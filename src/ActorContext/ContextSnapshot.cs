@@ -45,14 +45,61 @@ internal sealed class ContextSnapshot
     }
 
     /// <summary>Makes <paramref name="snapshot"/> current, writing the AsyncLocal only when it differs.</summary>
-    /// <remarks>Each AsyncLocal write allocates a new ExecutionContext, so redundant writes are the main cost to avoid.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>
+    /// Each AsyncLocal write allocates a new ExecutionContext (72 bytes), and an actor's mailbox run starts on a
+    /// thread-pool thread with an empty one, so a naive restore pays that for nearly every message. When the thread
+    /// holds nothing but this library's value — the empty ExecutionContext, or one this method installed — the
+    /// ExecutionContext that holds exactly the target snapshot is built once per snapshot, cached on it, and swapped
+    /// in with <see cref="ExecutionContext.Restore(ExecutionContext)"/>: no allocation, and no other AsyncLocal is
+    /// lost because there is none. Otherwise the AsyncLocal is written as usual.
+    /// </remarks>
     internal static void Restore(ContextSnapshot? snapshot)
     {
-        if (!ReferenceEquals(s_current.Value, snapshot))
+        var current = s_current.Value;
+        if (ReferenceEquals(current, snapshot))
+        {
+            return;
+        }
+
+        var thread = ExecutionContext.Capture();
+        if (thread is null
+            || s_emptyExecutionContext is null
+            || !(ReferenceEquals(thread, s_emptyExecutionContext) || (current is not null && ReferenceEquals(thread, current._soleExecutionContext))))
         {
             s_current.Value = snapshot;
+            return;
         }
+
+        var target = snapshot is null ? s_emptyExecutionContext : snapshot._soleExecutionContext;
+        if (target is not null)
+        {
+            ExecutionContext.Restore(target);
+            return;
+        }
+
+        // First time this snapshot is entered on a clean thread: the write builds its ExecutionContext; keep it.
+        s_current.Value = snapshot;
+        snapshot!._soleExecutionContext ??= ExecutionContext.Capture();
+    }
+
+    // The ExecutionContext a thread has when nothing was set (the runtime's default instance), read once from a
+    // fresh thread started with flow suppressed. Null disables the allocation-free restore, never correctness.
+    private static readonly ExecutionContext? s_emptyExecutionContext = CaptureEmptyExecutionContext();
+
+    // The ExecutionContext holding this snapshot and nothing else; built on first use by Restore.
+    private ExecutionContext? _soleExecutionContext;
+
+    private static ExecutionContext? CaptureEmptyExecutionContext()
+    {
+        ExecutionContext? captured = null;
+        using (ExecutionContext.SuppressFlow())
+        {
+            var thread = new Thread(() => captured = ExecutionContext.Capture()) { IsBackground = true, Name = "ActorContext probe" };
+            thread.Start();
+            thread.Join();
+        }
+
+        return captured;
     }
 
     internal object? Owner { get; }
@@ -65,21 +112,46 @@ internal sealed class ContextSnapshot
     {
         if (_large is null)
         {
-            var keys = _keys;
-            for (var i = 0; i < keys.Length; i++)
-            {
-                if (ReferenceEquals(keys[i], key))
-                {
-                    value = _values[i];
-                    return true;
-                }
-            }
-
-            value = null;
-            return false;
+            var index = IndexOf(key);
+            value = index >= 0 ? _values[index] : null;
+            return index >= 0;
         }
 
         return _large.TryGetValue(key, out value);
+    }
+
+    /// <summary>
+    /// Returns a snapshot where <paramref name="key"/> holds <paramref name="value"/>, and what it held before,
+    /// with one scan of the entries (what <c>ContextVar.Set</c> needs for its token).
+    /// </summary>
+    internal ContextSnapshot With(IContextVar key, object? value, out bool hadOld, out object? old)
+    {
+        if (_large is not null)
+        {
+            hadOld = _large.TryGetValue(key, out old);
+            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner);
+        }
+
+        var index = IndexOf(key);
+        hadOld = index >= 0;
+        old = hadOld ? _values[index] : null;
+        return hadOld ? Replace(index, value) : Add(key, value);
+    }
+
+    // Vars are keys by identity: a reference scan, no virtual Equals.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IndexOf(IContextVar key)
+    {
+        var keys = _keys;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (ReferenceEquals(keys[i], key))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     internal ContextSnapshot With(IContextVar key, object? value)
@@ -89,14 +161,20 @@ internal sealed class ContextSnapshot
             return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner);
         }
 
-        var index = Array.IndexOf(_keys, key);
-        if (index >= 0)
-        {
-            var values = (object?[])_values.Clone();
-            values[index] = value;
-            return new ContextSnapshot(_keys, values, null, Owner);
-        }
+        var index = IndexOf(key);
+        return index >= 0 ? Replace(index, value) : Add(key, value);
+    }
 
+    private ContextSnapshot Replace(int index, object? value)
+    {
+        var values = new object?[_values.Length];
+        Array.Copy(_values, values, values.Length);
+        values[index] = value;
+        return new ContextSnapshot(_keys, values, null, Owner);
+    }
+
+    private ContextSnapshot Add(IContextVar key, object? value)
+    {
         if (_keys.Length >= SmallLimit)
         {
             var builder = ImmutableDictionary.CreateBuilder<IContextVar, object?>(ReferenceEqualityComparer.Instance);
@@ -125,7 +203,7 @@ internal sealed class ContextSnapshot
             return _large.ContainsKey(key) ? new ContextSnapshot(_keys, _values, _large.Remove(key), Owner) : this;
         }
 
-        var index = Array.IndexOf(_keys, key);
+        var index = IndexOf(key);
         if (index < 0)
         {
             return this;

@@ -107,8 +107,7 @@ public sealed class ContextVar<T> : IContextVar
     public ContextToken<T> Set(T value)
     {
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
-        var hadValue = current.TryGet(this, out var old);
-        ContextSnapshot.Current = current.With(this, value);
+        ContextSnapshot.Current = current.With(this, value, out var hadValue, out var old);
         return new ContextToken<T>(this, hadValue, hadValue ? (T)old! : default!, current.Owner);
     }
 

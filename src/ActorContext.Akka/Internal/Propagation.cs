@@ -33,19 +33,31 @@ internal static class Propagation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static object Unwrap(object message, out ContextSnapshot? context)
     {
-        switch (message)
+        if (message is ContextEnvelope envelope)
         {
-            case ContextEnvelope envelope:
-                context = envelope.Context;
-                return envelope.Message;
-            case IScheduledTellMsg { Message: ContextEnvelope scheduled }:
-                context = scheduled.Context;
-                return scheduled.Message;
-            default:
-                context = null;
-                return message;
+            context = envelope.Context;
+            return envelope.Message;
         }
+
+        // An interface check on every unwrapped message costs more than comparing against Akka's two (internal,
+        // sealed) scheduled-tell types.
+        var type = message.GetType();
+        var scheduledTell = s_scheduledTell is null || s_scheduledTellNoTimeout is null
+            ? message is IScheduledTellMsg
+            : type == s_scheduledTell || type == s_scheduledTellNoTimeout;
+        if (scheduledTell && ((IScheduledTellMsg)message).Message is ContextEnvelope scheduled)
+        {
+            context = scheduled.Context;
+            return scheduled.Message;
+        }
+
+        context = null;
+        return message;
     }
+
+    // Looked up by name because they are internal; should Akka rename them, the interface check above takes over.
+    private static readonly Type? s_scheduledTell = typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsg");
+    private static readonly Type? s_scheduledTellNoTimeout = typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsgNoInfluenceReceiveTimeout");
 
     /// <summary>Runs <paramref name="action"/> under <paramref name="context"/> and puts back what was current.</summary>
     internal static void RunIn(ContextSnapshot? context, Action action)
