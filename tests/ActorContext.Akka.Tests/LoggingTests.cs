@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using ActorContext.Hosting;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace ActorContext.Akka.Tests;
+
+public class LoggingTests
+{
+    private sealed record LogRecord(string Message, IReadOnlyDictionary<string, object?> ScopeValues);
+
+    /// <summary>Records every line with the scope properties the factory's scope provider gave it at log time.</summary>
+    private sealed class CapturingProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider? _scopes;
+
+        public ConcurrentQueue<LogRecord> Records { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => owner._scopes?.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = new Dictionary<string, object?>();
+                owner._scopes?.ForEachScope(
+                    (scope, acc) =>
+                    {
+                        if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                        {
+                            foreach (var pair in pairs)
+                            {
+                                acc[pair.Key] = pair.Value;
+                            }
+                        }
+                    },
+                    values);
+                owner.Records.Enqueue(new LogRecord(formatter(state, exception), values));
+            }
+        }
+    }
+
+    private sealed record Work(string Text);
+
+    private sealed class AkkaLogging : ReceiveActor
+    {
+        private readonly ILoggingAdapter _log = Context.GetLogger();
+
+        public AkkaLogging()
+        {
+            Receive<Work>(w => _log.Info("sync {0}", w.Text));
+            ReceiveAsync<string>(async text =>
+            {
+                await Task.Delay(10);
+                _log.Info("after-await {0}", text);
+                Sender.Tell("done");
+            });
+        }
+    }
+
+    private sealed class MelLogging : ReceiveActor
+    {
+        public MelLogging(ILogger logger) => Receive<Work>(w =>
+        {
+            logger.LogInformation("mel {Text}", w.Text);
+            Sender.Tell("done");
+        });
+    }
+
+    private static async Task<(IHost Host, CapturingProvider Logs)> StartAsync(Action<MessageContextLoggingOptions>? configure = null)
+    {
+        var logs = new CapturingProvider();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.AddMessageContext(configure);
+        builder.Services.AddAkka("logging", akka => akka
+            .WithMessageContext()
+            .ConfigureLoggers(l =>
+            {
+                l.ClearLoggers();
+                l.AddLoggerFactory();
+            }));
+        var host = builder.Build();
+        await host.StartAsync();
+        return (host, logs);
+    }
+
+    private static Task<T> InContext<T>(string id, Func<Task<T>> body)
+    {
+        var context = new MessageContext();
+        return context.Run(() =>
+        {
+            PropagationTestKit.RequestId.Set(id);
+            PropagationTestKit.Tenant.Set("acme");
+            return body();
+        });
+    }
+
+    private static async Task<LogRecord> WaitForAsync(CapturingProvider logs, string message)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var found = logs.Records.FirstOrDefault(r => r.Message.Contains(message, StringComparison.Ordinal));
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new Xunit.Sdk.XunitException($"no log line containing '{message}'; lines: {string.Join(" | ", logs.Records.Select(r => r.Message))}");
+    }
+
+    [Fact]
+    public async Task AddMessageContext_AkkaLoggingAdapterInReceiveAndAfterAwait_LinesCarryTheMessagesContext()
+    {
+        var (host, logs) = await StartAsync();
+        using var _ = host;
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var actor = system.ActorOf(Props.Create(() => new AkkaLogging()));
+
+        await InContext("log-1", () =>
+        {
+            actor.Tell(new Work("w1"));
+            return Task.FromResult(0);
+        });
+        await InContext("log-2", () => actor.Ask<string>("w2", TimeSpan.FromSeconds(5)));
+
+        var sync = await WaitForAsync(logs, "sync w1");
+        Assert.Equal("log-1", sync.ScopeValues["request-id"]);
+        Assert.Equal("acme", sync.ScopeValues["tenant"]);
+        var afterAwait = await WaitForAsync(logs, "after-await w2");
+        Assert.Equal("log-2", afterAwait.ScopeValues["request-id"]);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddMessageContext_MelLoggerInsideActor_SeesTheMessagesContextAsScope()
+    {
+        var (host, logs) = await StartAsync();
+        using var _ = host;
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("actor");
+        var actor = system.ActorOf(Props.Create(() => new MelLogging(logger)));
+
+        await InContext("mel-1", () => actor.Ask<string>(new Work("x"), TimeSpan.FromSeconds(5)));
+        actor.Tell(new Work("no-context"));
+
+        Assert.Equal("mel-1", (await WaitForAsync(logs, "mel x")).ScopeValues["request-id"]);
+        Assert.False((await WaitForAsync(logs, "mel no-context")).ScopeValues.ContainsKey("request-id"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddMessageContext_IncludedAndExcludedNames_OnlyChosenEntriesAppear()
+    {
+        var (host, logs) = await StartAsync(o =>
+        {
+            o.IncludedNames.Add("request-id");
+            o.IncludedNames.Add("tenant");
+            o.ExcludedNames.Add("tenant");
+        });
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("edge");
+
+        await InContext("inc-1", () =>
+        {
+            RequestContext.Set("secret", "s3cr3t");
+            logger.LogInformation("edge line");
+            return Task.FromResult(0);
+        });
+
+        var line = await WaitForAsync(logs, "edge line");
+        Assert.Equal("inc-1", line.ScopeValues["request-id"]);
+        Assert.False(line.ScopeValues.ContainsKey("tenant"));
+        Assert.False(line.ScopeValues.ContainsKey("secret"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddMessageContext_BeginScopeStillWorks_AndNoContextAddsNothing()
+    {
+        var (host, logs) = await StartAsync();
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("edge");
+
+        using (logger.BeginScope(new Dictionary<string, object?> { ["order"] = 7 }))
+        {
+            logger.LogInformation("scoped line");
+        }
+
+        var line = await WaitForAsync(logs, "scoped line");
+        Assert.Equal(7, line.ScopeValues["order"]);
+        Assert.False(line.ScopeValues.ContainsKey("request-id"));
+        await host.StopAsync();
+    }
+}
