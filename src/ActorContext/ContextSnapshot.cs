@@ -22,19 +22,30 @@ internal sealed class ContextSnapshot
     // because ExecutionContext copies the reference into every flow that captures it).
     private static readonly AsyncLocal<ContextSnapshot?> s_current = new();
 
-    internal static readonly ContextSnapshot Empty = new(Array.Empty<IContextVar>(), Array.Empty<object?>(), null, null);
+    internal static readonly ContextSnapshot Empty = new(Array.Empty<IContextVar>(), Array.Empty<object?>(), null, null, 0, 0);
 
     private readonly IContextVar[] _keys;
     private readonly object?[] _values;
     private readonly ImmutableDictionary<IContextVar, object?>? _large;
 
-    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner)
+    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes)
     {
         _keys = keys;
         _values = values;
         _large = large;
         Owner = owner;
+        WireCount = wireCount;
+        WireBytes = wireBytes;
     }
+
+    /// <summary>How many entries cross nodes (distributed vars and RequestContext keys).</summary>
+    internal int WireCount { get; }
+
+    /// <summary>The encoded size of those entries, kept up to date by every change so a set can be refused before it happens.</summary>
+    internal int WireBytes { get; }
+
+    /// <summary>The encoded size of the whole distributed part.</summary>
+    internal int WireSize => ContextWireFormat.TotalSize(WireCount, WireBytes);
 
     /// <summary>The snapshot current in this flow; <see langword="null"/> when nothing was ever set.</summary>
     internal static ContextSnapshot? Current
@@ -129,7 +140,7 @@ internal sealed class ContextSnapshot
         if (_large is not null)
         {
             hadOld = _large.TryGetValue(key, out old);
-            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner);
+            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner, WireCount + CountDelta(key, hadOld), WireBytes + ByteDelta(key, hadOld, old, value));
         }
 
         var index = IndexOf(key);
@@ -158,7 +169,8 @@ internal sealed class ContextSnapshot
     {
         if (_large is not null)
         {
-            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner);
+            var hadOld = _large.TryGetValue(key, out var old);
+            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner, WireCount + CountDelta(key, hadOld), WireBytes + ByteDelta(key, hadOld, old, value));
         }
 
         var index = IndexOf(key);
@@ -170,7 +182,7 @@ internal sealed class ContextSnapshot
         var values = new object?[_values.Length];
         Array.Copy(_values, values, values.Length);
         values[index] = value;
-        return new ContextSnapshot(_keys, values, null, Owner);
+        return new ContextSnapshot(_keys, values, null, Owner, WireCount, WireBytes + ByteDelta(_keys[index], true, _values[index], value));
     }
 
     private ContextSnapshot Add(IContextVar key, object? value)
@@ -184,7 +196,7 @@ internal sealed class ContextSnapshot
             }
 
             builder.Add(key, value);
-            return new ContextSnapshot(Array.Empty<IContextVar>(), Array.Empty<object?>(), builder.ToImmutable(), Owner);
+            return new ContextSnapshot(Array.Empty<IContextVar>(), Array.Empty<object?>(), builder.ToImmutable(), Owner, WireCount + CountDelta(key, false), WireBytes + ByteDelta(key, false, null, value));
         }
 
         var newKeys = new IContextVar[_keys.Length + 1];
@@ -193,14 +205,16 @@ internal sealed class ContextSnapshot
         Array.Copy(_values, newValues, _values.Length);
         newKeys[^1] = key;
         newValues[^1] = value;
-        return new ContextSnapshot(newKeys, newValues, null, Owner);
+        return new ContextSnapshot(newKeys, newValues, null, Owner, WireCount + CountDelta(key, false), WireBytes + ByteDelta(key, false, null, value));
     }
 
     internal ContextSnapshot Without(IContextVar key)
     {
         if (_large is not null)
         {
-            return _large.ContainsKey(key) ? new ContextSnapshot(_keys, _values, _large.Remove(key), Owner) : this;
+            return _large.TryGetValue(key, out var removed)
+                ? new ContextSnapshot(_keys, _values, _large.Remove(key), Owner, WireCount - CountDelta(key, false), WireBytes - ContextWireFormat.EntrySize(key, removed))
+                : this;
         }
 
         var index = IndexOf(key);
@@ -215,7 +229,7 @@ internal sealed class ContextSnapshot
         Array.Copy(_keys, index + 1, newKeys, index, _keys.Length - index - 1);
         Array.Copy(_values, 0, newValues, 0, index);
         Array.Copy(_values, index + 1, newValues, index, _values.Length - index - 1);
-        return new ContextSnapshot(newKeys, newValues, null, Owner);
+        return new ContextSnapshot(newKeys, newValues, null, Owner, WireCount - CountDelta(key, false), WireBytes - ContextWireFormat.EntrySize(key, _values[index]));
     }
 
     /// <summary>Removes every entry whose key matches <paramref name="predicate"/>.</summary>
@@ -235,7 +249,37 @@ internal sealed class ContextSnapshot
 
     /// <summary>The same entries under another owner; entries are shared, not copied.</summary>
     internal ContextSnapshot WithOwner(object? owner) =>
-        ReferenceEquals(owner, Owner) ? this : new ContextSnapshot(_keys, _values, _large, owner);
+        ReferenceEquals(owner, Owner) ? this : new ContextSnapshot(_keys, _values, _large, owner, WireCount, WireBytes);
+
+    /// <summary>
+    /// <see cref="With(IContextVar, object?)"/> for a set made by user code: refuses, before anything changes, a
+    /// value that would make the distributed part larger than <see cref="DistributedContext.MaxEncodedBytes"/>.
+    /// </summary>
+    internal ContextSnapshot WithChecked(IContextVar key, object? value) => Checked(key, With(key, value));
+
+    internal static ContextSnapshot Checked(IContextVar key, ContextSnapshot result)
+    {
+        if (key.Scope == ContextScope.Distributed)
+        {
+            var size = result.WireSize;
+            var limit = DistributedContext.MaxEncodedBytes;
+            if (size > limit)
+            {
+                throw new ContextTooLargeException(key.Name, size, limit);
+            }
+        }
+
+        return result;
+    }
+
+    // A process-local key contributes nothing to the wire counts.
+    private static int CountDelta(IContextVar key, bool hadOld) =>
+        hadOld || key.Scope != ContextScope.Distributed ? 0 : 1;
+
+    private static int ByteDelta(IContextVar key, bool hadOld, object? old, object? value) =>
+        key.Scope != ContextScope.Distributed
+            ? 0
+            : ContextWireFormat.EntrySize(key, value) - (hadOld ? ContextWireFormat.EntrySize(key, old) : 0);
 
     internal IEnumerable<KeyValuePair<IContextVar, object?>> Entries()
     {

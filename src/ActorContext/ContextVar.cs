@@ -24,29 +24,105 @@ namespace ActorContext;
 /// }
 /// </code>
 /// </example>
-public sealed class ContextVar<T> : IContextVar
+public sealed class ContextVar<T> : IContextVar, IWireVar
 {
     private readonly T _default;
+    private readonly IContextCodec<T>? _codec;
 
-    /// <summary>Declares a var without a default: <see cref="Get()"/> throws when the context has no value.</summary>
+    /// <summary>Declares a process-local var without a default: <see cref="Get()"/> throws when the context has no value.</summary>
     /// <param name="name">A name for diagnostics and logs; it does not have to be unique.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
     public ContextVar(string name)
+        : this(name, default!, hasDefault: false, ContextScope.Process, codec: null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Name = name;
-        _default = default!;
     }
 
-    /// <summary>Declares a var whose <see cref="Get()"/> returns <paramref name="defaultValue"/> when the context has no value.</summary>
+    /// <summary>Declares a process-local var whose <see cref="Get()"/> returns <paramref name="defaultValue"/> when the context has no value.</summary>
     /// <param name="name">A name for diagnostics and logs; it does not have to be unique.</param>
     /// <param name="defaultValue">The value <see cref="Get()"/> returns when the context holds none.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
     public ContextVar(string name, T defaultValue)
-        : this(name)
+        : this(name, defaultValue, hasDefault: true, ContextScope.Process, codec: null)
     {
+    }
+
+    /// <summary>Declares a var with the given scope and no default.</summary>
+    /// <param name="name">The name; for a distributed var it identifies the var on other nodes and must be unique.</param>
+    /// <param name="scope">Whether the value crosses to other nodes.</param>
+    /// <exception cref="ArgumentException">
+    /// The name is empty; or the var is distributed and <typeparamref name="T"/> is not wire-safe, or another live
+    /// distributed var has the same name.
+    /// </exception>
+    public ContextVar(string name, ContextScope scope)
+        : this(name, default!, hasDefault: false, scope, codec: null)
+    {
+    }
+
+    /// <summary>Declares a var with the given scope and a default.</summary>
+    /// <param name="name">The name; for a distributed var it identifies the var on other nodes and must be unique.</param>
+    /// <param name="defaultValue">The value <see cref="Get()"/> returns when the context holds none.</param>
+    /// <param name="scope">Whether the value crosses to other nodes.</param>
+    /// <exception cref="ArgumentException">
+    /// The name is empty; or the var is distributed and <typeparamref name="T"/> is not wire-safe, or another live
+    /// distributed var has the same name.
+    /// </exception>
+    public ContextVar(string name, T defaultValue, ContextScope scope)
+        : this(name, defaultValue, hasDefault: true, scope, codec: null)
+    {
+    }
+
+    /// <summary>Declares a distributed var whose values cross nodes through <paramref name="codec"/>.</summary>
+    /// <param name="name">The name; it identifies the var on other nodes and must be unique.</param>
+    /// <param name="codec">Encodes and decodes the values.</param>
+    /// <exception cref="ArgumentException">The name is empty or taken by another live distributed var.</exception>
+    public ContextVar(string name, IContextCodec<T> codec)
+        : this(name, default!, hasDefault: false, ContextScope.Distributed, codec ?? throw new ArgumentNullException(nameof(codec)))
+    {
+    }
+
+    /// <summary>Declares a distributed var with a default, whose values cross nodes through <paramref name="codec"/>.</summary>
+    /// <param name="name">The name; it identifies the var on other nodes and must be unique.</param>
+    /// <param name="defaultValue">The value <see cref="Get()"/> returns when the context holds none.</param>
+    /// <param name="codec">Encodes and decodes the values.</param>
+    /// <exception cref="ArgumentException">The name is empty or taken by another live distributed var.</exception>
+    public ContextVar(string name, T defaultValue, IContextCodec<T> codec)
+        : this(name, defaultValue, hasDefault: true, ContextScope.Distributed, codec ?? throw new ArgumentNullException(nameof(codec)))
+    {
+    }
+
+    private ContextVar(string name, T defaultValue, bool hasDefault, ContextScope scope, IContextCodec<T>? codec)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!Enum.IsDefined(scope))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Use ContextScope.Process or ContextScope.Distributed.");
+        }
+
+        Name = name;
         _default = defaultValue;
-        HasDefault = true;
+        HasDefault = hasDefault;
+        Scope = scope;
+        _codec = codec;
+        if (scope != ContextScope.Distributed)
+        {
+            return;
+        }
+
+        if (codec is null && !ContextWireFormat.IsWireSafe(typeof(T)))
+        {
+            throw new ArgumentException(
+                $"ContextVar<{typeof(T).Name}> '{name}' cannot be distributed: {typeof(T).Name} is not a wire-safe type " +
+                "(string, bool, integers, double, decimal, Guid, DateTime, DateTimeOffset, TimeSpan, byte[]). " +
+                $"Give it a codec — new ContextVar<{typeof(T).Name}>(name, codec) — or declare it ContextScope.Process.",
+                nameof(scope));
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > ContextWireFormat.MaxNameBytes)
+        {
+            throw new ArgumentException($"Distributed var names are at most {ContextWireFormat.MaxNameBytes} UTF-8 bytes.", nameof(name));
+        }
+
+        DistributedVars.Register(this);
     }
 
     /// <inheritdoc />
@@ -57,6 +133,15 @@ public sealed class ContextVar<T> : IContextVar
 
     /// <inheritdoc />
     public bool HasDefault { get; }
+
+    /// <inheritdoc />
+    public ContextScope Scope { get; }
+
+    bool IWireVar.HasCodec => _codec is not null;
+
+    byte[] IWireVar.EncodeValue(object value) => _codec!.Encode((T)value);
+
+    object? IWireVar.DecodeValue(ReadOnlySpan<byte> bytes) => _codec!.Decode(bytes);
 
     /// <summary>The value in the current context, else the var's default.</summary>
     /// <exception cref="KeyNotFoundException">The current context holds no value and the var has no default.</exception>
@@ -100,6 +185,10 @@ public sealed class ContextVar<T> : IContextVar
     /// <summary>Sets the var's value in the current context.</summary>
     /// <param name="value">The new value.</param>
     /// <returns>A token that restores the previous value when passed to <see cref="Reset"/> or disposed.</returns>
+    /// <exception cref="ContextTooLargeException">
+    /// The var is distributed and the context's distributed entries would exceed
+    /// <see cref="DistributedContext.MaxEncodedBytes"/>; nothing changes.
+    /// </exception>
     /// <remarks>
     /// The change is visible to this flow from now on and to everything it starts or sends afterwards; contexts
     /// captured earlier (messages already sent, tasks already started) keep what they had.
@@ -107,7 +196,7 @@ public sealed class ContextVar<T> : IContextVar
     public ContextToken<T> Set(T value)
     {
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
-        ContextSnapshot.Current = current.With(this, value, out var hadValue, out var old);
+        ContextSnapshot.Current = ContextSnapshot.Checked(this, current.With(this, value, out var hadValue, out var old));
         return new ContextToken<T>(this, hadValue, hadValue ? (T)old! : default!, current.Owner);
     }
 

@@ -14,4 +14,7 @@ public interface IContextVar
 
     /// <summary>Whether the var was declared with a default value.</summary>
     bool HasDefault { get; }
+
+    /// <summary>Whether the value stays in this process or also crosses to other nodes.</summary>
+    ContextScope Scope { get; }
 }

@@ -131,7 +131,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
         {
             if (string.Equals(pair.Key.Name, name, StringComparison.Ordinal))
             {
-                return pair.Value;
+                return pair.Value is ContextWireFormat.ForwardedValue forwarded ? forwarded.Value : pair.Value;
             }
         }
 

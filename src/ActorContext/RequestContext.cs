@@ -20,12 +20,32 @@ public static class RequestContext
     /// <param name="key">A non-empty key.</param>
     /// <param name="value">The value; <see langword="null"/> is stored as a value (use <see cref="Remove"/> to remove).</param>
     /// <exception cref="ArgumentException"><paramref name="key"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="value"/> is not of a wire-safe type (string, bool, integers, double, decimal, Guid, DateTime,
+    /// DateTimeOffset, TimeSpan, byte[]): entries cross nodes, so they must be encodable.
+    /// </exception>
+    /// <exception cref="ContextTooLargeException">The context's distributed entries would exceed <see cref="DistributedContext.MaxEncodedBytes"/>.</exception>
     public static void Set(string key, object? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var var = s_keys.GetOrAdd(key, static k => new RequestContextKey(k));
-        ContextSnapshot.Current = (ContextSnapshot.Current ?? ContextSnapshot.Empty).With(var, value);
+        if (value is not null && !ContextWireFormat.IsWireSafe(value.GetType()))
+        {
+            throw new ArgumentException(
+                $"RequestContext['{key}'] cannot hold a {value.GetType().Name}: entries cross nodes, so values must be wire-safe " +
+                "(string, bool, integers, double, decimal, Guid, DateTime, DateTimeOffset, TimeSpan, byte[]). " +
+                "Use a ContextVar with an IContextCodec, or a ContextScope.Process var, for other types.",
+                nameof(value));
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(key) > ContextWireFormat.MaxNameBytes)
+        {
+            throw new ArgumentException($"RequestContext keys are at most {ContextWireFormat.MaxNameBytes} UTF-8 bytes.", nameof(key));
+        }
+
+        ContextSnapshot.Current = (ContextSnapshot.Current ?? ContextSnapshot.Empty).WithChecked(KeyFor(key), value);
     }
+
+    internal static IContextVar KeyFor(string key) => s_keys.GetOrAdd(key, static k => new RequestContextKey(k));
 
     /// <summary>The value of <paramref name="key"/> in the current context, or <see langword="null"/> when absent.</summary>
     /// <param name="key">A non-empty key.</param>
@@ -79,13 +99,15 @@ public static class RequestContext
         }
     }
 
-    private sealed class RequestContextKey(string name) : IContextVar
+    internal sealed class RequestContextKey(string name) : IContextVar
     {
         public string Name { get; } = name;
 
         public Type ValueType => typeof(object);
 
         public bool HasDefault => false;
+
+        public ContextScope Scope => ContextScope.Distributed;
 
         public override string ToString() => $"RequestContext['{Name}']";
     }
