@@ -10,26 +10,6 @@ public class AskForwardPipeToTests(ITestOutputHelper output) : PropagationTestKi
 
     // ---------------------------------------------------------------- helpers
 
-    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
-    private static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
-
-    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
-    private static void InContext(string? id, string? tenant, Action action) =>
-        new MessageContext().Run(() =>
-        {
-            if (id is not null)
-            {
-                RequestId.Set(id);
-            }
-
-            if (tenant is not null)
-            {
-                Tenant.Set(tenant);
-            }
-
-            action();
-        });
-
     /// <summary>A task that completes later, on a thread-pool thread.</summary>
     private static async Task<string> DelayThen(string result, int milliseconds)
     {

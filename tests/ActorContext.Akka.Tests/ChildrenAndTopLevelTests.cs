@@ -6,30 +6,9 @@ namespace ActorContext.Akka.Tests;
 /// <summary>Requirement 7: children created in Receive and top-level actors told right after Sys.ActorOf.</summary>
 public class ChildrenAndTopLevelTests(ITestOutputHelper output) : PropagationTestKit(output)
 {
-    private const string CallingThreadDispatcher = "akka.test.calling-thread-dispatcher";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     // ---------------------------------------------------------------- helpers
-
-    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
-    private static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
-
-    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
-    private static void InContext(string? id, string? tenant, Action action) =>
-        new MessageContext().Run(() =>
-        {
-            if (id is not null)
-            {
-                RequestId.Set(id);
-            }
-
-            if (tenant is not null)
-            {
-                Tenant.Set(tenant);
-            }
-
-            action();
-        });
 
     // ---------------------------------------------------------------- messages and actors
 
@@ -157,7 +136,7 @@ public class ChildrenAndTopLevelTests(ITestOutputHelper output) : PropagationTes
         // TestKit users often run actors on the CallingThreadDispatcher. A top-level actor is still started
         // asynchronously: the guardian runs its constructor, on the guardian's thread, not the creator's.
         InContext("creator", "t-creator", () =>
-            Sys.ActorOf(Props.Create(() => new Child(TestActor)).WithDispatcher(CallingThreadDispatcher), "ctd-in-context"));
+            Sys.ActorOf(Props.Create(() => new Child(TestActor)).WithDispatcher(CallingThreadDispatcherId), "ctd-in-context"));
 
         ExpectMsg(new Saw("ctd-in-context", "ctor", "creator/t-creator"));
         ExpectMsg(new Saw("ctd-in-context", "preStart", "creator/t-creator"));

@@ -14,8 +14,31 @@ public abstract class PropagationTestKit : global::Akka.TestKit.Xunit2.TestKit
     {
     }
 
+    /// <summary>The dispatcher that runs an actor's mailbox on the sender's thread.</summary>
+    protected const string CallingThreadDispatcherId = "akka.test.calling-thread-dispatcher";
+
     /// <summary>The request ID visible to the code running now, or "none".</summary>
     public static string SeenId() => RequestId.Get("none");
+
+    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
+    protected static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
+
+    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
+    protected static void InContext(string? id, string? tenant, Action action) =>
+        new MessageContext().Run(() =>
+        {
+            if (id is not null)
+            {
+                RequestId.Set(id);
+            }
+
+            if (tenant is not null)
+            {
+                Tenant.Set(tenant);
+            }
+
+            action();
+        });
 
     /// <summary>Runs <paramref name="action"/> in a fresh context holding <paramref name="requestId"/>.</summary>
     protected static void WithId(string requestId, Action action)

@@ -11,26 +11,6 @@ public class ReceiveAsyncTests(ITestOutputHelper output) : PropagationTestKit(ou
 
     // ---------------------------------------------------------------- helpers
 
-    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
-    private static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
-
-    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
-    private static void InContext(string? id, string? tenant, Action action) =>
-        new MessageContext().Run(() =>
-        {
-            if (id is not null)
-            {
-                RequestId.Set(id);
-            }
-
-            if (tenant is not null)
-            {
-                Tenant.Set(tenant);
-            }
-
-            action();
-        });
-
     // ---------------------------------------------------------------- messages and actors
 
     private sealed record Work(string Tag);

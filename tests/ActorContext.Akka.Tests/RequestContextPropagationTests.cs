@@ -12,7 +12,7 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
     // ---------------------------------------------------------------- helpers
 
     /// <summary>What the running code sees: corr, user and the typed request id ("null"/"none" when absent).</summary>
-    private static string Values() =>
+    private static string RequestValues() =>
         $"corr={RequestContext.Get("corr") ?? "null"},user={RequestContext.Get("user") ?? "null"},id={SeenId()}";
 
     /// <summary>Runs <paramref name="action"/> in a fresh, empty context.</summary>
@@ -35,14 +35,14 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
 
     private static void HandleHop(HopSpec spec, IActorRef next, Trace trace)
     {
-        var hops = trace.Hops.Add($"{spec.Name}:{Values()}");
+        var hops = trace.Hops.Add($"{spec.Name}:{RequestValues()}");
         spec.Change?.Invoke();
         next.Tell(new Trace(hops));
         spec.SignalAfterSend?.Set();
         if (spec.WaitAfterSend is not null)
         {
             var completed = spec.WaitAfterSend.Wait(Timeout);
-            spec.AfterProbe!.Tell($"{spec.Name}-after:{Values()}{(completed ? string.Empty : " (chain did not complete)")}");
+            spec.AfterProbe!.Tell($"{spec.Name}-after:{RequestValues()}{(completed ? string.Empty : " (chain did not complete)")}");
         }
     }
 
@@ -71,7 +71,7 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
         protected override void OnReceive(object message)
         {
             var keys = string.Join(",", RequestContext.Keys.Order(StringComparer.Ordinal));
-            probe.Tell($"{message}:{Values()} keys=[{keys}]");
+            probe.Tell($"{message}:{RequestValues()} keys=[{keys}]");
             RequestContext.Set("corr", "set-by-handler-" + message); // must not reach the next message
         }
     }
@@ -81,7 +81,7 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
         public Callee() =>
             Receive<string>(q =>
             {
-                var saw = Values();
+                var saw = RequestValues();
                 RequestContext.Set("corr", "callee-corr");
                 Sender.Tell($"callee saw {q}:{saw}");
             });
@@ -92,11 +92,11 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
         public AsyncAsker(IActorRef probe, IActorRef callee, IActorRef recorder) =>
             ReceiveAsync<string>(async m =>
             {
-                var before = Values();
+                var before = RequestValues();
                 await Task.Delay(20);
                 var reply = await callee.Ask<string>(m, Timeout);
                 recorder.Tell($"{m} told after ask");
-                probe.Tell($"asker {m} before=[{before}] reply=[{reply}] after=[{Values()}]");
+                probe.Tell($"asker {m} before=[{before}] reply=[{reply}] after=[{RequestValues()}]");
             });
     }
 
@@ -161,7 +161,7 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
             first.Tell(Trace.Start);
             trace = ExpectMsg<Trace>();
             h1After = ExpectMsg<string>();
-            edgeAfter = Values();
+            edgeAfter = RequestValues();
         });
 
         Assert.Equal(
@@ -175,7 +175,7 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
             trace!.Hops);
         Assert.Equal("h1-after:corr=c-1,user=u-1,id=r-1", h1After);
         Assert.Equal("corr=c-1,user=u-1,id=r-1", edgeAfter);
-        Assert.Equal("corr=null,user=null,id=none", Values());
+        Assert.Equal("corr=null,user=null,id=none", RequestValues());
     }
 
     [Fact]

@@ -8,26 +8,6 @@ public class StashTests(ITestOutputHelper output) : PropagationTestKit(output)
 {
     // ---------------------------------------------------------------- helpers
 
-    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
-    private static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
-
-    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
-    private static void InContext(string? id, string? tenant, Action action) =>
-        new MessageContext().Run(() =>
-        {
-            if (id is not null)
-            {
-                RequestId.Set(id);
-            }
-
-            if (tenant is not null)
-            {
-                Tenant.Set(tenant);
-            }
-
-            action();
-        });
-
     // ---------------------------------------------------------------- messages
 
     /// <summary>Stashed while closed; reported while open. <paramref name="SetId"/>: the handler then sets a var.</summary>

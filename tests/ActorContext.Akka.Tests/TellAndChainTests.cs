@@ -10,30 +10,9 @@ namespace ActorContext.Akka.Tests;
 /// </summary>
 public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(output)
 {
-    private const string CallingThreadDispatcher = "akka.test.calling-thread-dispatcher";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     // ---------------------------------------------------------------- helpers
-
-    /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
-    private static string Values() => $"{SeenId()}/{Tenant.Get("none")}";
-
-    /// <summary>Runs <paramref name="action"/> in a fresh context holding the given values (null = not set).</summary>
-    private static void InContext(string? id, string? tenant, Action action) =>
-        new MessageContext().Run(() =>
-        {
-            if (id is not null)
-            {
-                RequestId.Set(id);
-            }
-
-            if (tenant is not null)
-            {
-                Tenant.Set(tenant);
-            }
-
-            action();
-        });
 
     // ---------------------------------------------------------------- messages
 
@@ -204,7 +183,7 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
 
     private IActorRef SupervisedChild(Directive directive, Props childProps)
     {
-        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(directive, TestActor)).WithDispatcher(CallingThreadDispatcher));
+        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(directive, TestActor)).WithDispatcher(CallingThreadDispatcherId));
         supervisor.Tell(childProps);
         return ExpectMsg<IActorRef>();
     }
@@ -409,7 +388,7 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
 
         // Created in a context: the first incarnation sees it, a restarted one must not.
         // The supervisor reports the child's ref while the child is being created on another thread: any order.
-        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcher));
+        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcherId));
         InContext("creator", null, () => supervisor.Tell(childProps));
         var started = ReceiveN(2, Timeout);
         var actor = started.OfType<IActorRef>().Single();
@@ -448,8 +427,8 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
         // TestKit-style deterministic setup: both actors run on the thread that tells, so the failure, the
         // supervisor's decision and the restart all happen inside the teller's Tell call.
         using var gate = new ManualResetEventSlim(true);
-        var childProps = Props.Create(() => new RestartableActor(TestActor, gate)).WithDispatcher(CallingThreadDispatcher);
-        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcher));
+        var childProps = Props.Create(() => new RestartableActor(TestActor, gate)).WithDispatcher(CallingThreadDispatcherId);
+        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcherId));
         InContext("creator", null, () => supervisor.Tell(childProps));
         var started = ReceiveN(2, Timeout);
         var actor = started.OfType<IActorRef>().Single();

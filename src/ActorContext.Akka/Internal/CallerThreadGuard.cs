@@ -12,4 +12,12 @@ namespace ActorContext.Akka.Internal;
 internal static class CallerThreadGuard
 {
     internal static bool RunsOnCallerThread(MessageDispatcher dispatcher) => dispatcher is not global::Akka.Dispatch.Dispatcher;
+
+    /// <summary>Remembers the caller's context; disposing puts it back.</summary>
+    internal static Scope Keep() => new(ContextSnapshot.Current);
+
+    internal readonly struct Scope(ContextSnapshot? previous) : IDisposable
+    {
+        public void Dispose() => ContextSnapshot.Restore(previous);
+    }
 }

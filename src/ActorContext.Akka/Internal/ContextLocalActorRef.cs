@@ -34,14 +34,9 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
             return;
         }
 
-        var previous = ContextSnapshot.Current;
-        try
+        using (CallerThreadGuard.Keep())
         {
             base.TellInternal(wrapped, sender);
-        }
-        finally
-        {
-            ContextSnapshot.Restore(previous);
         }
     }
 
@@ -53,14 +48,9 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
             return;
         }
 
-        var previous = ContextSnapshot.Current;
-        try
+        using (CallerThreadGuard.Keep())
         {
             base.SendSystemMessage(message);
-        }
-        finally
-        {
-            ContextSnapshot.Restore(previous);
         }
     }
 }

@@ -40,14 +40,9 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
             return;
         }
 
-        var previous = ContextSnapshot.Current;
-        try
+        using (CallerThreadGuard.Keep())
         {
             base.TellInternal(wrapped, sender);
-        }
-        finally
-        {
-            ContextSnapshot.Restore(previous);
         }
     }
 
@@ -59,14 +54,9 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
             return;
         }
 
-        var previous = ContextSnapshot.Current;
-        try
+        using (CallerThreadGuard.Keep())
         {
             base.SendSystemMessage(message);
-        }
-        finally
-        {
-            ContextSnapshot.Restore(previous);
         }
     }
 }
