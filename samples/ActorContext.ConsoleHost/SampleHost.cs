@@ -1,0 +1,117 @@
+using System.Net.Sockets;
+using ActorContext.ConsoleHost.Demo;
+using ActorContext.ConsoleHost.Pipeline;
+using ActorContext.ConsoleHost.Server;
+using ActorContext.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorContext.ConsoleHost;
+
+/// <summary>Builds the Generic Host (Akka.Hosting + the TCP line server) and runs the self-test or serves.</summary>
+internal static class SampleHost
+{
+    /// <summary>Runs the sample; returns the process exit code.</summary>
+    /// <param name="overrides">Settings from the command line, e.g. <c>ConsoleHost:Serve = True</c>.</param>
+    /// <param name="cancellationToken">Stops serving.</param>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory, // appsettings.json sits next to the dll
+        });
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        var options = builder.Configuration.GetSection(SampleOptions.Section).Get<SampleOptions>() ?? new SampleOptions();
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;   // the request ID arrives as a scope …
+            o.SingleLine = true;
+        });
+        builder.Logging.AddMessageContext(); // … from the current context, also for Akka's ILoggingAdapter
+        if (!options.Serve)
+        {
+            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        }
+
+        var journal = new RequestJournal(enabled: !options.Serve);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(journal);
+        builder.Services.AddSingleton<RequestEdge>();
+        builder.Services.AddAkka("console-host", akka => ConfigureAkka(akka, options));
+        builder.Services.AddSingleton<LineServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LineServer>()); // after AddAkka: starts after it, stops before it
+
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            await Console.Error.WriteLineAsync($"cannot listen on 127.0.0.1:{options.Port}: {e.Message}");
+            return 1;
+        }
+
+        if (options.Serve)
+        {
+            await host.WaitForShutdownAsync(cancellationToken); // Ctrl+C / SIGTERM → CoordinatedShutdown
+            return 0;
+        }
+
+        var endpoint = host.Services.GetRequiredService<LineServer>().Endpoint;
+        var timeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs + 5_000);
+        var results = await SelfTest.RunAsync(endpoint, options.Requests, journal, timeout);
+        await host.StopAsync(CancellationToken.None);
+        host.Dispose(); // flushes the console logger, so the table comes after the last hop line
+        return SelfTest.Report(results, Console.Out);
+    }
+
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options)
+    {
+        var delay = new HopDelay(options.MinDelayMs, options.MaxDelayMs);
+        var askTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs);
+        var drainTimeout = options.RequestTimeoutMs + 5_000;
+
+        akka.WithMessageContext()
+            .AddHocon(
+                $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {drainTimeout}ms",
+                HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = global::Akka.Event.LogLevel.InfoLevel;
+                loggers.LogConfigOnStart = false;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory(); // Akka's log lines go through Microsoft.Extensions.Logging
+            })
+            .WithActors((system, registry) =>
+            {
+                var reply = system.ActorOf(Props.Create(() => new ReplyActor()), "reply");
+                var timer = system.ActorOf(Props.Create(() => new TimerActor(reply, delay)), "timer");
+                var directory = system.ActorOf(Props.Create(() => new DirectoryActor(delay)), "directory");
+                var enrich = system.ActorOf(Props.Create(() => new EnrichActor(directory, timer, askTimeout)), "enrich");
+                // ReceiveAsync holds an actor's mailbox during the await, so parsing runs on a small pool of routees.
+                var parse = system.ActorOf(
+                    Props.Create(() => new ParseActor(enrich, delay)).WithRouter(new RoundRobinPool(options.ParseWorkers)),
+                    "parse");
+                registry.Register<ParseActor>(parse);
+            });
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using System.Text;
+using ActorContext.ConsoleHost.Pipeline;
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+
+namespace ActorContext.ConsoleHost.Server;
+
+/// <summary>
+/// The edge: turns one received line into one reply line. Every request gets a new <see cref="MessageContext"/>
+/// holding its request ID — the client's own (<c>id: &lt;value&gt;</c>) or a generated one — and crosses the actor
+/// pipeline from there.
+/// </summary>
+internal sealed class RequestEdge(SampleOptions options, RequestJournal journal, ILogger<RequestEdge> logger)
+{
+    private const string IdPrefix = "id:";
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private IActorRef? _pipeline;
+    private int _inFlight;
+
+    /// <summary>Requests that crossed the edge and have no answer yet.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Sets the first hop; called once the actor system is up.</summary>
+    public void Attach(IActorRef pipeline) => _pipeline = pipeline;
+
+    /// <summary>Answers one line (without its line break); never throws.</summary>
+    /// <param name="line">The line's bytes; at most the line limit.</param>
+    /// <param name="clientPort">The client's port, for the self-test's journal.</param>
+    /// <param name="sequence">The line's position on its connection, for the journal.</param>
+    public async Task<string> HandleAsync(byte[] line, int clientPort, long sequence)
+    {
+        string text;
+        try
+        {
+            text = s_strictUtf8.GetString(line);
+        }
+        catch (DecoderFallbackException)
+        {
+            return "error: invalid utf-8";
+        }
+
+        var id = RequestIds.New();
+        if (text.StartsWith(IdPrefix, StringComparison.Ordinal))
+        {
+            var requested = text.AsSpan(IdPrefix.Length).Trim(' ');
+            if (!RequestIds.IsValid(requested))
+            {
+                return $"error: invalid id (1-{RequestIds.MaxLength} characters of A-Z a-z 0-9 . _ -)";
+            }
+
+            id = requested.ToString();
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            // A new, empty context per request: nothing from the connection's flow or an earlier request leaks in,
+            // and nothing set here leaks out.
+            var record = await new MessageContext().Run(() => RunInContextAsync(id, text, line.Length));
+            journal.Add(clientPort, sequence, record);
+            if (!record.IsConsistent)
+            {
+                logger.LogWarning("request {EdgeId} came back as {ReplyId}: {Trace}", record.EdgeId, record.ReplyId, string.Join(", ", record.Trace));
+            }
+
+            return $"result: {record.ReplyId}";
+        }
+        catch (AskTimeoutException)
+        {
+            return "error: timeout";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "request {EdgeId} failed", id);
+            return "error: internal error";
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<RequestRecord> RunInContextAsync(string id, string payload, int bytes)
+    {
+        RequestIds.Current.Set(id);
+        var pipeline = _pipeline ?? throw new InvalidOperationException("The pipeline is not attached yet.");
+        logger.LogInformation("hop {Hop} accepted {Bytes} bytes", "edge", bytes);
+        var edge = ImmutableList.Create(new HopSeen("edge", RequestIds.Seen()));
+
+        var done = await pipeline.Ask<Answer>(
+            replyTo => new Work(payload, replyTo, edge),
+            TimeSpan.FromMilliseconds(options.RequestTimeoutMs),
+            CancellationToken.None);
+        return new RequestRecord(id, done.RequestId, done.Trace);
+    }
+}
