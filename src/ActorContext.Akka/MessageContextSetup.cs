@@ -23,6 +23,12 @@ public static class MessageContextSetup
     private static readonly string s_providerType = TypeName(typeof(ContextActorRefProvider));
     private static readonly string s_schedulerType = TypeName(typeof(ContextScheduler));
 
+    // Remote and cluster support lives in ActorContext.Remote (it depends on Akka.Cluster); found by name.
+    private const string RemoteAssembly = "ActorContext.Remote";
+    private const string RemoteProviderType = "ActorContext.Remote.ContextRemoteActorRefProvider, " + RemoteAssembly;
+    private const string ClusterProviderType = "ActorContext.Remote.ContextClusterActorRefProvider, " + RemoteAssembly;
+    private const string SerializerType = "ActorContext.Remote.ContextEnvelopeSerializer, " + RemoteAssembly;
+
     /// <summary>
     /// Returns <paramref name="config"/> with context propagation turned on: every message carries its sender's
     /// context and gets it back around the receiver's Receive.
@@ -31,28 +37,34 @@ public static class MessageContextSetup
     /// <param name="options">Propagation options; defaults when omitted.</param>
     /// <returns>A configuration to pass to <c>ActorSystem.Create</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> is null.</exception>
-    /// <exception cref="NotSupportedException">The configuration selects a remote or cluster provider: propagation across nodes is not available yet.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The configuration selects a provider other than local, remote or cluster; or remote or cluster without the
+    /// ActorContext.Remote package referenced.
+    /// </exception>
     public static Config WithMessageContext(this Config config, MessageContextOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         options ??= new MessageContextOptions();
 
         var provider = config.GetString("akka.actor.provider", "local")?.Trim() ?? "local";
-        if (!IsLocalProvider(provider))
-        {
-            throw new NotSupportedException(
-                $"akka.actor.provider is [{provider}]. ActorContext propagates contexts with the local provider only in this version; " +
-                "remote and cluster providers are not supported yet. Remove the provider setting or use provider = local.");
-        }
+        var providerType = ContextProviderFor(provider);
 
         var scheduler = config.GetString("akka.scheduler.implementation", string.Empty)?.Trim() ?? string.Empty;
         var inner = scheduler.Length == 0 || scheduler == s_schedulerType
             ? config.GetString(ContextScheduler.InnerImplementationPath, string.Empty) ?? string.Empty
             : scheduler;
 
+        var remoting = providerType == s_providerType
+            ? string.Empty
+            : $$"""
+                akka.actor.serializers.actor-context = "{{SerializerType}}"
+                akka.actor.serialization-bindings { "{{TypeName(typeof(ContextEnvelope))}}" = actor-context }
+                akka.actor.serialization-identifiers { "{{SerializerType}}" = {{SerializerIdentifier}} }
+                """;
         var hocon = $$"""
-            akka.actor.provider = "{{s_providerType}}"
+            akka.actor.provider = "{{providerType}}"
             akka.scheduler.implementation = "{{s_schedulerType}}"
+            {{remoting}}
             {{MessageContextSettings.Section}} {
               restore-after-receive = {{(options.RestoreAfterReceive ? "on" : "off")}}
               inner-scheduler = "{{inner}}"
@@ -68,15 +80,45 @@ public static class MessageContextSetup
     {
         ArgumentNullException.ThrowIfNull(system);
         return system is ExtendedActorSystem extended
-            && extended.Provider is ContextActorRefProvider
+            && (extended.Provider is ContextActorRefProvider || extended.Provider.GetType().Assembly.GetName().Name == RemoteAssembly)
             && extended.Scheduler is ContextScheduler;
     }
 
-    private static bool IsLocalProvider(string provider) =>
-        provider.Length == 0
-        || provider.Equals("local", StringComparison.OrdinalIgnoreCase)
-        || provider == s_providerType
-        || provider.StartsWith("Akka.Actor.LocalActorRefProvider", StringComparison.Ordinal);
+    private const int SerializerIdentifier = 5372;
+
+    /// <summary>The provider with propagation that stands in for <paramref name="provider"/>.</summary>
+    private static string ContextProviderFor(string provider)
+    {
+        if (provider.Length == 0
+            || provider.Equals("local", StringComparison.OrdinalIgnoreCase)
+            || provider == s_providerType
+            || provider.StartsWith("Akka.Actor.LocalActorRefProvider", StringComparison.Ordinal))
+        {
+            return s_providerType;
+        }
+
+        var remote = provider.Equals("remote", StringComparison.OrdinalIgnoreCase)
+            || provider == RemoteProviderType
+            || provider.StartsWith("Akka.Remote.RemoteActorRefProvider", StringComparison.Ordinal);
+        var cluster = provider.Equals("cluster", StringComparison.OrdinalIgnoreCase)
+            || provider == ClusterProviderType
+            || provider.StartsWith("Akka.Cluster.ClusterActorRefProvider", StringComparison.Ordinal);
+        if (!remote && !cluster)
+        {
+            throw new NotSupportedException(
+                $"akka.actor.provider is [{provider}], which ActorContext cannot add propagation to. Use local, remote or cluster.");
+        }
+
+        var type = remote ? RemoteProviderType : ClusterProviderType;
+        if (Type.GetType(type, throwOnError: false) is null)
+        {
+            throw new NotSupportedException(
+                $"akka.actor.provider is [{provider}]: propagation across nodes needs the {RemoteAssembly} package. " +
+                $"Add a reference to {RemoteAssembly} (dotnet add package {RemoteAssembly}).");
+        }
+
+        return type;
+    }
 
     private static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Dispatch;
 using Akka.Dispatch.SysMsg;
+using Akka.Event;
 
 namespace ActorContext.Akka.Internal;
 
@@ -45,6 +46,12 @@ internal sealed class ContextActorCell : ActorCell
     protected override void ReceiveMessage(object message)
     {
         var inner = Propagation.Unwrap(message, out var context);
+        if (inner is RejectedContextMessage rejected)
+        {
+            Reject(rejected);
+            return;
+        }
+
         if (_persistence is not null)
         {
             ReceivePersistenceMessage(inner, context, _persistence);
@@ -86,6 +93,17 @@ internal sealed class ContextActorCell : ActorCell
                 ContextSnapshot.Restore(previous);
             }
         }
+    }
+
+    private void Reject(RejectedContextMessage rejected)
+    {
+        ContextSnapshot.Restore(null);
+        Logging.GetLogger(System, Self.Path.ToString()).Warning(
+            "Message {0} from {1} sent to dead letters: its context could not be decoded ({2})",
+            rejected.Message.GetType().Name,
+            Sender,
+            rejected.Reason);
+        System.DeadLetters.Tell(new DeadLetter(rejected.Message, Sender, Self), Sender);
     }
 
     protected override void AutoReceiveMessage(Envelope envelope)

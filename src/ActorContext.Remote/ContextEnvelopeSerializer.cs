@@ -1,0 +1,108 @@
+using System.Buffers.Binary;
+using System.Runtime.Serialization;
+using System.Text;
+using ActorContext.Akka.Internal;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace ActorContext.Remote;
+
+/// <summary>
+/// Serializes a message together with the context it carries, for Akka.Remote.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Frame: <c>version:u8 contextLength:i32 context serializerId:i32 manifestLength:i32 manifest:utf8 message</c>.
+/// The context part is ActorContext's closed wire format (<see cref="ContextWireFormat"/>); the message is
+/// serialized by whatever serializer Akka binds to it, exactly as it would be without propagation.
+/// </para>
+/// <para>
+/// A context that cannot be decoded (truncated, corrupted, hostile, over the size limit, or naming a var of
+/// another type) does not fail the association: the message is delivered as a <see cref="RejectedContextMessage"/>,
+/// which the receiving actor sends to dead letters with the reason logged. A frame whose own lengths are wrong
+/// cannot be split into message and context and fails deserialization, which Akka.Remote logs and drops.
+/// </para>
+/// </remarks>
+internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
+{
+    internal const int SerializerId = 5372;
+    private const byte FrameVersion = 1;
+    private const string EnvelopeManifest = "C";
+    private const string NotInfluencingManifest = "N";
+
+    public ContextEnvelopeSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) =>
+        o is INotInfluenceReceiveTimeout ? NotInfluencingManifest : EnvelopeManifest;
+
+    public override byte[] ToBinary(object obj)
+    {
+        if (obj is not ContextEnvelope envelope)
+        {
+            throw new ArgumentException($"{nameof(ContextEnvelopeSerializer)} only serializes context envelopes, not {obj.GetType()}.", nameof(obj));
+        }
+
+        var context = ContextWireFormat.Encode(envelope.Context);
+        var inner = envelope.Message;
+        var serializer = system.Serialization.FindSerializerFor(inner);
+        var manifest = Encoding.UTF8.GetBytes(Serialization.ManifestFor(serializer, inner));
+        var payload = serializer.ToBinary(inner);
+
+        var frame = new byte[1 + 4 + context.Length + 4 + 4 + manifest.Length + payload.Length];
+        var span = frame.AsSpan();
+        span[0] = FrameVersion;
+        BinaryPrimitives.WriteInt32LittleEndian(span[1..], context.Length);
+        context.CopyTo(span[5..]);
+        var position = 5 + context.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[position..], serializer.Identifier);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(position + 4)..], manifest.Length);
+        manifest.CopyTo(span[(position + 8)..]);
+        payload.CopyTo(span[(position + 8 + manifest.Length)..]);
+        return frame;
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        var span = bytes.AsSpan();
+        if (span.Length < 13 || span[0] != FrameVersion)
+        {
+            throw new SerializationException($"Context frame of {span.Length} bytes has no valid header (version {(span.Length > 0 ? span[0] : -1)}).");
+        }
+
+        var contextLength = BinaryPrimitives.ReadInt32LittleEndian(span[1..]);
+        if (contextLength < 0 || contextLength > span.Length - 13)
+        {
+            throw new SerializationException($"Context frame claims a context of {contextLength} bytes in a frame of {span.Length}.");
+        }
+
+        var contextBytes = span.Slice(5, contextLength);
+        var position = 5 + contextLength;
+        var serializerId = BinaryPrimitives.ReadInt32LittleEndian(span[position..]);
+        var manifestLength = BinaryPrimitives.ReadInt32LittleEndian(span[(position + 4)..]);
+        if (manifestLength < 0 || manifestLength > span.Length - position - 8)
+        {
+            throw new SerializationException($"Context frame claims a manifest of {manifestLength} bytes with {span.Length - position - 8} left.");
+        }
+
+        var innerManifest = Encoding.UTF8.GetString(span.Slice(position + 8, manifestLength));
+        var payload = span[(position + 8 + manifestLength)..].ToArray();
+        var message = system.Serialization.Deserialize(payload, serializerId, innerManifest);
+
+        ContextSnapshot? context;
+        try
+        {
+            context = ContextWireFormat.Decode(contextBytes, DistributedContext.MaxEncodedBytes);
+        }
+        catch (ContextFormatException ex)
+        {
+            return new RejectedContextMessage(message, ex.Message);
+        }
+
+        return context is null ? message : ContextEnvelope.Create(message, context);
+    }
+}

@@ -1,0 +1,24 @@
+using Akka.Actor;
+using Akka.Actor.Internal;
+using Akka.Event;
+using Akka.Remote;
+
+namespace ActorContext.Remote;
+
+/// <summary>Akka.Remote's provider with context propagation, selected by <c>WithMessageContext()</c> for <c>provider = remote</c>.</summary>
+internal sealed class ContextRemoteActorRefProvider : RemoteActorRefProvider, IActorRefProvider
+{
+    public ContextRemoteActorRefProvider(string systemName, Settings settings, EventStream eventStream)
+        : base(systemName, settings, eventStream)
+    {
+    }
+
+    IInternalActorRef IActorRefProvider.ActorOf(ActorSystemImpl system, Props props, IInternalActorRef supervisor, ActorPath path, bool systemService, Deploy deploy, bool lookupDeploy, bool async) =>
+        RemoteProviderSupport.ActorOf(this, () => ActorOf(system, props, supervisor, path, systemService, deploy, lookupDeploy, async), system, props, supervisor, path, systemService, deploy, lookupDeploy, async);
+
+    protected override IInternalActorRef CreateRemoteRef(ActorPath actorPath, Address localAddress) =>
+        RemoteProviderSupport.CreateRemoteRef(this, actorPath, localAddress);
+
+    protected override IInternalActorRef CreateRemoteRef(Props props, IInternalActorRef supervisor, Address localAddress, ActorPath rpath, Deploy deployment) =>
+        RemoteProviderSupport.CreateRemoteRef(this, props, supervisor, localAddress, rpath, deployment);
+}
