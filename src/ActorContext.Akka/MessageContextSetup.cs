@@ -54,13 +54,7 @@ public static class MessageContextSetup
             ? config.GetString(ContextScheduler.InnerImplementationPath, string.Empty) ?? string.Empty
             : scheduler;
 
-        var remoting = providerType == s_providerType
-            ? string.Empty
-            : $$"""
-                akka.actor.serializers.actor-context = "{{SerializerType}}"
-                akka.actor.serialization-bindings { "{{TypeName(typeof(ContextEnvelope))}}" = actor-context }
-                akka.actor.serialization-identifiers { "{{SerializerType}}" = {{SerializerIdentifier}} }
-                """;
+        var remoting = providerType == s_providerType ? string.Empty : RemotingHocon();
         var hocon = $$"""
             akka.actor.provider = "{{providerType}}"
             akka.scheduler.implementation = "{{s_schedulerType}}"
@@ -86,8 +80,18 @@ public static class MessageContextSetup
 
     private const int SerializerIdentifier = 5372;
 
-    /// <summary>The provider with propagation that stands in for <paramref name="provider"/>.</summary>
-    private static string ContextProviderFor(string provider)
+    /// <summary>Whether the ActorContext.Remote package (remote and cluster support) is available.</summary>
+    internal static bool RemoteSupportAvailable => Type.GetType(RemoteProviderType, throwOnError: false) is not null;
+
+    /// <summary>Binds the serializer that carries a message's context between nodes.</summary>
+    internal static string RemotingHocon() => $$"""
+        akka.actor.serializers.actor-context = "{{SerializerType}}"
+        akka.actor.serialization-bindings { "{{TypeName(typeof(ContextEnvelope))}}" = actor-context }
+        akka.actor.serialization-identifiers { "{{SerializerType}}" = {{SerializerIdentifier}} }
+        """;
+
+    /// <summary>The provider with propagation that stands in for <paramref name="provider"/> (an alias or a type name).</summary>
+    internal static string ContextProviderFor(string provider)
     {
         if (provider.Length == 0
             || provider.Equals("local", StringComparison.OrdinalIgnoreCase)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ActorContext.Akka;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 
@@ -44,6 +45,8 @@ public static class AkkaMessageContextHostingExtensions
     /// <param name="options">The options.</param>
     /// <returns>The same builder.</returns>
     /// <remarks>
+    /// Call it after <c>WithRemoting()</c> and <c>WithClustering()</c> (with the ActorContext.Remote package referenced):
+    /// it replaces the provider they chose with the propagating one of the same kind.
     /// Calling it again replaces the options; propagation is installed once. Every message an actor sends then
     /// carries the sender's context, and no actor needs to change. The check that propagation really is in place
     /// runs when the actor system starts and fails the start with a clear error if another part of the
@@ -54,7 +57,29 @@ public static class AkkaMessageContextHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
-        builder.AddHocon(ConfigurationFactory.Empty.WithMessageContext(options), HoconAddMode.Prepend);
+        var config = ConfigurationFactory.Empty.WithMessageContext(options);
+        if (MessageContextSetup.RemoteSupportAvailable)
+        {
+            config = ConfigurationFactory.ParseString(MessageContextSetup.RemotingHocon()).WithFallback(config);
+        }
+
+        builder.AddHocon(config, HoconAddMode.Prepend);
+
+        // WithRemoting() and WithClustering() choose their provider through the builder, which wins over HOCON:
+        // put the propagating provider of the same kind in its place.
+        if (builder.ActorRefProvider.HasValue)
+        {
+            var kind = builder.ActorRefProvider.Value switch
+            {
+                ProviderSelection.Cluster => "cluster",
+                ProviderSelection.Remote => "remote",
+                _ => null,
+            };
+            if (kind is not null)
+            {
+                builder.WithActorRefProvider(new ProviderSelection.Custom(MessageContextSetup.ContextProviderFor(kind), kind, hasCluster: kind == "cluster"));
+            }
+        }
 
         if (s_checked.TryAdd(builder, s_marker))
         {
@@ -64,8 +89,9 @@ public static class AkkaMessageContextHostingExtensions
                 {
                     throw new InvalidOperationException(
                         $"WithMessageContext() was called but actor system [{system.Name}] runs with provider [{system.Settings.ProviderClass}] " +
-                        $"and scheduler [{system.Scheduler.GetType().Name}], so contexts would not propagate. Another setting replaced them " +
-                        "(remote and cluster providers are not supported in this version).");
+                        $"and scheduler [{system.Scheduler.GetType().Name}], so contexts would not propagate. Another setting replaced them: " +
+                        "call WithMessageContext() after WithRemoting() and WithClustering(), and reference the ActorContext.Remote package " +
+                        "for remote and cluster systems.");
                 }
             });
         }

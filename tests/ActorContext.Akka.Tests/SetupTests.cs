@@ -11,16 +11,26 @@ namespace ActorContext.Akka.Tests;
 public class SetupTests
 {
     [Theory]
-    [InlineData("remote")]
-    [InlineData("cluster")]
-    [InlineData("Akka.Remote.RemoteActorRefProvider, Akka.Remote")]
-    public void WithMessageContext_RemoteOrClusterProvider_ThrowsNotSupportedNamingTheProvider(string provider)
+    [InlineData("remote", "ContextRemoteActorRefProvider")]
+    [InlineData("cluster", "ContextClusterActorRefProvider")]
+    [InlineData("Akka.Remote.RemoteActorRefProvider, Akka.Remote", "ContextRemoteActorRefProvider")]
+    [InlineData("Akka.Cluster.ClusterActorRefProvider, Akka.Cluster", "ContextClusterActorRefProvider")]
+    public void WithMessageContext_RemoteOrClusterProvider_SelectsThePropagatingProviderOfThatKind(string provider, string expected)
     {
-        var config = ConfigurationFactory.ParseString($"akka.actor.provider = \"{provider}\"");
+        var config = ConfigurationFactory.ParseString($"akka.actor.provider = \"{provider}\"").WithMessageContext();
+
+        Assert.Contains(expected, config.GetString("akka.actor.provider"));
+        Assert.Contains("ContextEnvelopeSerializer", config.GetString("akka.actor.serializers.actor-context"));
+    }
+
+    [Fact]
+    public void WithMessageContext_UnknownProvider_ThrowsNotSupportedNamingIt()
+    {
+        var config = ConfigurationFactory.ParseString("akka.actor.provider = \"My.Provider, Mine\"");
 
         var error = Assert.Throws<NotSupportedException>(() => config.WithMessageContext());
 
-        Assert.Contains(provider, error.Message);
+        Assert.Contains("My.Provider, Mine", error.Message);
     }
 
     [Fact]
