@@ -10,6 +10,7 @@ internal static class Repo
         "ActorContext.Akka",
         "ActorContext.Hosting",
         "ActorContext.TestKit",
+        "ActorContext.Remote",
     ];
 
     private static readonly Lazy<string> s_root = new(() =>
