@@ -96,7 +96,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         ContextSnapshot? context;
         try
         {
-            context = ContextWireFormat.Decode(contextBytes, DistributedContext.MaxEncodedBytes);
+            context = ContextWireFormat.DecodeShared(contextBytes, DistributedContext.MaxEncodedBytes);
         }
         catch (ContextFormatException ex)
         {

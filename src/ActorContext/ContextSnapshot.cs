@@ -100,6 +100,9 @@ internal sealed class ContextSnapshot
     // The ExecutionContext holding this snapshot and nothing else; built on first use by Restore.
     private ExecutionContext? _soleExecutionContext;
 
+    /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
+    internal byte[]? EncodedWire { get; set; }
+
     private static ExecutionContext? CaptureEmptyExecutionContext()
     {
         ExecutionContext? captured = null;

@@ -96,6 +96,10 @@ internal static class ContextWireFormat
     internal static int TotalSize(int count, int entryBytes) => count == 0 ? 0 : 1 + VarintSize(count) + entryBytes;
 
     /// <summary>Encodes the distributed entries of <paramref name="snapshot"/>; empty when it has none.</summary>
+    /// <remarks>
+    /// A snapshot is immutable and shared by every message sent under it, so its encoding is computed once and kept
+    /// on it. Callers must not modify the returned array.
+    /// </remarks>
     internal static byte[] Encode(ContextSnapshot? snapshot)
     {
         if (snapshot is null || snapshot.WireCount == 0)
@@ -103,6 +107,34 @@ internal static class ContextWireFormat
             return Array.Empty<byte>();
         }
 
+        return snapshot.EncodedWire ??= EncodeUncached(snapshot);
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/>, reusing the snapshot decoded last on this thread when the bytes are the same: a stream of
+    /// messages from one request decodes once, and the receiver then enters one shared snapshot (whose cached
+    /// ExecutionContext makes entering it free).
+    /// </summary>
+    internal static ContextSnapshot? DecodeShared(ReadOnlySpan<byte> payload, int maxBytes)
+    {
+        var last = t_lastDecoded;
+        if (last is not null && payload.SequenceEqual(last.Bytes) && last.MaxBytes == maxBytes)
+        {
+            return last.Snapshot;
+        }
+
+        var snapshot = Decode(payload, maxBytes);
+        t_lastDecoded = new LastDecoded(payload.ToArray(), maxBytes, snapshot);
+        return snapshot;
+    }
+
+    [ThreadStatic]
+    private static LastDecoded? t_lastDecoded;
+
+    private sealed record LastDecoded(byte[] Bytes, int MaxBytes, ContextSnapshot? Snapshot);
+
+    private static byte[] EncodeUncached(ContextSnapshot snapshot)
+    {
         var buffer = new byte[TotalSize(snapshot.WireCount, snapshot.WireBytes)];
         var span = buffer.AsSpan();
         span[0] = Version;

@@ -161,6 +161,32 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void Encode_SameSnapshotTwice_EncodesOnce()
+    {
+        var id = Distributed<string>("encode-once");
+        var snapshot = Capture(() => id.Set("x"));
+
+        Assert.Same(ContextWireFormat.Encode(snapshot), ContextWireFormat.Encode(snapshot));
+    }
+
+    [Fact]
+    public void DecodeShared_SameBytesAgain_ReturnsTheSameSnapshot_OtherBytesDecodeAfresh()
+    {
+        var id = Distributed<string>("decode-shared");
+        var first = ContextWireFormat.Encode(Capture(() => id.Set("one")));
+        var second = ContextWireFormat.Encode(Capture(() => id.Set("two")));
+
+        var a = ContextWireFormat.DecodeShared(first, Limit);
+        var b = ContextWireFormat.DecodeShared(first.ToArray(), Limit);
+        var c = ContextWireFormat.DecodeShared(second, Limit);
+
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+        Assert.Equal("two", MessageContext.FromSnapshot(c)[id]);
+        Assert.Throws<ContextFormatException>(() => ContextWireFormat.DecodeShared(first, first.Length - 1));
+    }
+
+    [Fact]
     public void Decode_VarNotDeclaredHere_IsKeptByNameAndForwardedUnchanged()
     {
         var name = Unique("elsewhere");
