@@ -10,12 +10,13 @@ namespace ActorContext.Benchmarks;
 /// <summary>
 /// The quick ratio mode: runs every actor scenario in a plain actor system and in one created with
 /// <c>WithMessageContext()</c>, alternating the two in one process, and prints one line per scenario with medians.
+/// <c>remote-roundtrip-ctx</c> does the same with two pairs of remote systems on loopback (see <see cref="RemoteRoundTrip"/>).
 /// </summary>
 /// <remarks>
 /// Options: <c>--messages N</c> (messages per measurement; default: calibrated so one measurement lasts about
 /// <see cref="TargetSeconds"/>), <c>--rounds N</c> (default 5), <c>--json PATH</c>, <c>--queued N</c> (messages of
 /// the queued-memory line, default 1,000,000), <c>--ops N</c> (ContextVar operations per timing, default 1,000,000),
-/// <c>--inflight N</c> (ping-pong messages in flight per pair, default 1000), <c>--backlog N</c> (how far a flooding
+/// <c>--inflight N</c> (ping-pong and remote round trips in flight per client, default 1000), <c>--backlog N</c> (how far a flooding
 /// edge may run ahead, default 200,000), <c>--fresh</c> (a new message object per tell instead of one shared
 /// instance), <c>--verbose</c> (every sample, with GC counts, to stderr), <c>--alloc-profile</c> (instead of the
 /// measurements: the allocated types of every scenario, plain and ctx, sampled from GCAllocationTick events),
@@ -26,6 +27,18 @@ namespace ActorContext.Benchmarks;
 internal static class QuickMode
 {
     internal const double TargetSeconds = 0.35;
+
+    /// <summary>How long one plain measurement of <c>remote-roundtrip-ctx</c> should last.</summary>
+    internal const double RemoteTargetSeconds = 0.8;
+
+    /// <summary>Rounds of <c>remote-roundtrip-ctx</c> (at most; <c>--rounds</c> can ask for fewer).</summary>
+    internal const int RemoteRounds = 5;
+
+    /// <summary>Round trips per warm-up run of <c>remote-roundtrip-ctx</c>.</summary>
+    internal const long RemoteWarmup = 20_000;
+
+    /// <summary>How long <c>remote-roundtrip-ctx</c> is warmed up, both variants together.</summary>
+    internal const double RemoteWarmupSeconds = 3;
 
     private const string Hocon = """
         akka.loglevel = WARNING
@@ -107,13 +120,15 @@ internal static class QuickMode
             {
                 var result = Measure(scenario, plain, ctx, options);
                 results.Add(result);
-                output.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{result.Scenario} plain={result.Plain:F0} ctx={result.Ctx:F0} ratio={result.Ratio:F2} extra_bytes_per_msg={result.ExtraBytesPerMsg}"));
-                output.Flush();
+                WriteLine(output, result);
             }
 
-            output.WriteLine("remote-roundtrip-ctx skipped: remote propagation not implemented");
+            if (options.Scenario is null || options.Scenario == RemoteRoundTrip.Name)
+            {
+                var remote = MeasureRemote(config, options);
+                results.Add(remote);
+                WriteLine(output, remote);
+            }
 
             queued = MeasureQueued(plain, ctx, options.Queued);
             output.WriteLine(string.Create(
@@ -139,6 +154,14 @@ internal static class QuickMode
         }
 
         return 0;
+    }
+
+    private static void WriteLine(TextWriter output, ScenarioResult result)
+    {
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{result.Scenario} plain={result.Plain:F0} ctx={result.Ctx:F0} ratio={result.Ratio:F2} extra_bytes_per_msg={result.ExtraBytesPerMsg}"));
+        output.Flush();
     }
 
     private static void Decompose(Config config, Options options, TextWriter output)
@@ -218,34 +241,49 @@ internal static class QuickMode
         using var ctx = ActorSystem.Create("ctx", config.WithMessageContext());
         using var profiler = new AllocationProfiler();
         var messages = options.Messages ?? 2_000_000;
-        foreach (var scenario in Scenarios.All)
+        foreach (var scenario in Scenarios.All.Where(s => options.Scenario is null || s.Name == options.Scenario))
         {
             foreach (var (label, system) in new[] { ("plain", plain), ("ctx", ctx) })
             {
                 using var run = scenario.Start(system);
-                run.Run(Math.Min(messages, 50_000));
                 var n = scenario.Name.StartsWith("ask", StringComparison.Ordinal) ? Math.Max(messages / 10, 1) : messages;
-                GC.Collect();
-                var before = GC.GetTotalAllocatedBytes(precise: true);
-                profiler.Start();
-                var delivered = run.Run(n);
-                var after = GC.GetTotalAllocatedBytes(precise: true);
-                var types = profiler.Stop();
-                var sampled = Math.Max(types.Sum(static p => p.Value), 1);
-                output.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"# {scenario.Name} {label}: {(after - before) / (double)delivered:F1} B/msg over {delivered} messages"));
-                foreach (var (type, bytes) in types.Take(8))
-                {
-                    output.WriteLine(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"#   {100.0 * bytes / sampled,5:F1}%  ~{(after - before) * (bytes / (double)sampled) / delivered,6:F1} B/msg  {type}"));
-                }
+                Profile(profiler, output, scenario.Name, label, run, Math.Min(messages, 50_000), n);
+            }
+        }
+
+        if (options.Scenario is null || options.Scenario == RemoteRoundTrip.Name)
+        {
+            foreach (var (label, propagation) in new[] { ("plain", false), ("ctx", true) })
+            {
+                using var run = RemoteRoundTrip.Start(config, propagation);
+                var n = Math.Max(messages / 40, 1);
+                Profile(profiler, output, RemoteRoundTrip.Name, label, run, Math.Min(n, RemoteWarmup), n);
             }
         }
 
         plain.Terminate().Wait(TimeSpan.FromSeconds(10));
         ctx.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private static void Profile(AllocationProfiler profiler, TextWriter output, string name, string label, IScenarioRun run, long warmup, long messages)
+    {
+        run.Run(warmup);
+        GC.Collect();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        profiler.Start();
+        var delivered = run.Run(messages);
+        var after = GC.GetTotalAllocatedBytes(precise: true);
+        var types = profiler.Stop();
+        var sampled = Math.Max(types.Sum(static p => p.Value), 1);
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"# {name} {label}: {(after - before) / (double)delivered:F1} B/msg over {delivered} messages"));
+        foreach (var (type, bytes) in types.Take(8))
+        {
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"#   {100.0 * bytes / sampled,5:F1}%  ~{(after - before) * (bytes / (double)sampled) / delivered,6:F1} B/msg  {type}"));
+        }
     }
 
     private static Options Parse(string[] args)
@@ -314,20 +352,72 @@ internal static class QuickMode
     {
         using var plain = scenario.Start(plainSystem);
         using var ctx = scenario.Start(ctxSystem);
+        return Measure(scenario.Name, plain, ctx, options, s_localSizing);
+    }
 
+    /// <summary>
+    /// The <c>remote-roundtrip-ctx</c> line: two remote systems per variant on loopback. Before anything is timed, a
+    /// probe checks that the echo on the other node reads the edge's vars with propagation (and none without); a
+    /// mismatch throws, as a ctx figure measured without propagation would be meaningless.
+    /// </summary>
+    private static ScenarioResult MeasureRemote(Config config, Options options)
+    {
+        using var plain = RemoteRoundTrip.Start(config, propagation: false);
+        using var ctx = RemoteRoundTrip.Start(config, propagation: true);
+        Check("ctx", ctx.Probe(), RemoteEdgeContext.Expected);
+        Check("plain", plain.Probe(), RemoteEdgeContext.Missing);
+        return Measure(RemoteRoundTrip.Name, plain, ctx, options, s_remoteSizing);
+
+        static void Check(string variant, string actual, string expected)
+        {
+            if (actual != expected)
+            {
+                throw new InvalidOperationException(
+                    $"{RemoteRoundTrip.Name}: the {variant} echo read '{actual}' from its context, expected '{expected}'.");
+            }
+        }
+    }
+
+    /// <summary>How a scenario is warmed up and sized.</summary>
+    /// <param name="Warmup">Messages per warm-up run (capped by <c>--messages</c>).</param>
+    /// <param name="WarmupRuns">Warm-up runs on each system, at least.</param>
+    /// <param name="WarmupSeconds">More warm-up runs until the warm-up has lasted this long (unless <c>--messages</c> is given).</param>
+    /// <param name="WarmupPause">A pause after each pair of warm-up runs, in which tiered compilation can catch up.</param>
+    /// <param name="FirstProbe">The calibration's first probe size.</param>
+    /// <param name="TargetSeconds">How long one plain measurement should last.</param>
+    /// <param name="MaxRounds">At most this many rounds (fewer when <c>--rounds</c> asks for fewer).</param>
+    private sealed record Sizing(long Warmup, int WarmupRuns, double WarmupSeconds, TimeSpan WarmupPause, long FirstProbe, double TargetSeconds, int MaxRounds);
+
+    private static readonly Sizing s_localSizing = new(50_000, 3, 0, TimeSpan.Zero, 20_000, TargetSeconds, int.MaxValue);
+
+    /// <summary>
+    /// Remote round trips are some 100 times slower than local deliveries: smaller probes and longer runs. The warm-up
+    /// is timed: the remoting pipeline (DotNetty, serializers, the endpoint actors) keeps getting faster for a few
+    /// seconds, longer than a fixed number of runs would cover.
+    /// </summary>
+    private static readonly Sizing s_remoteSizing = new(RemoteWarmup, 2, RemoteWarmupSeconds, TimeSpan.FromMilliseconds(200), 2_000, RemoteTargetSeconds, RemoteRounds);
+
+    private static ScenarioResult Measure(string name, IScenarioRun plain, IScenarioRun ctx, Options options, Sizing sizing)
+    {
         // Warm-up (JIT, tiering, mailbox queue growth) on both, then calibrate the size on the plain system.
-        var warmup = Math.Min(options.Messages ?? 50_000, 50_000);
-        for (var i = 0; i < 3; i++)
+        var warmup = Math.Min(options.Messages ?? sizing.Warmup, sizing.Warmup);
+        var warming = Stopwatch.StartNew();
+        for (var i = 0; i < sizing.WarmupRuns || (options.Messages is null && warming.Elapsed.TotalSeconds < sizing.WarmupSeconds); i++)
         {
             plain.Run(warmup);
             ctx.Run(warmup);
+            if (sizing.WarmupPause > TimeSpan.Zero)
+            {
+                Thread.Sleep(sizing.WarmupPause);
+            }
         }
 
-        var messages = options.Messages ?? Calibrate(plain);
+        var messages = options.Messages ?? Calibrate(plain, sizing.FirstProbe, sizing.TargetSeconds);
+        var rounds = Math.Min(options.Rounds, sizing.MaxRounds);
 
         var plainSamples = new List<Sample>();
         var ctxSamples = new List<Sample>();
-        for (var round = 0; round < options.Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             // Alternate which system goes first, so neither always gets the warmer caches or the earlier GC state.
             if (round % 2 == 0)
@@ -345,7 +435,7 @@ internal static class QuickMode
             {
                 Console.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"# {scenario.Name} round {round}: n={messages} plain={plainSamples[^1]} ctx={ctxSamples[^1]}"));
+                    $"# {name} round {round}: n={messages} plain={plainSamples[^1]} ctx={ctxSamples[^1]}"));
             }
         }
 
@@ -359,13 +449,13 @@ internal static class QuickMode
 
         // Not clamped: a small negative value is measurement noise (mailbox queue segments grow with the backlog,
         // which differs from run to run) and is reported as such.
-        return new ScenarioResult(scenario.Name, Math.Round(plainRate), Math.Round(ctxRate), Math.Round(ratio, 2), (long)Math.Round(extraBytes));
+        return new ScenarioResult(name, Math.Round(plainRate), Math.Round(ctxRate), Math.Round(ratio, 2), (long)Math.Round(extraBytes));
     }
 
-    private static long Calibrate(IScenarioRun run)
+    private static long Calibrate(IScenarioRun run, long firstProbe, double targetSeconds)
     {
-        // Grow the probe until it lasts 0.1 s, then size a measurement to last about TargetSeconds.
-        for (var probe = 20_000L; ; probe *= 4)
+        // Grow the probe until it lasts 0.1 s, then size a measurement to last about targetSeconds.
+        for (var probe = firstProbe; ; probe *= 4)
         {
             // Best of two, so a burst of load from elsewhere does not shrink the measurement.
             var sw = Stopwatch.StartNew();
@@ -376,7 +466,7 @@ internal static class QuickMode
             seconds = Math.Min(seconds, sw.Elapsed.TotalSeconds);
             if (seconds >= 0.1 || probe >= 50_000_000)
             {
-                return Math.Clamp((long)(delivered / seconds * TargetSeconds), 10_000, 50_000_000);
+                return Math.Clamp((long)(delivered / seconds * targetSeconds), 10_000, 50_000_000);
             }
         }
     }
@@ -556,11 +646,6 @@ internal static class QuickMode
             json.WriteNumber("extra_bytes_per_msg", r.ExtraBytesPerMsg);
             json.WriteEndObject();
         }
-
-        json.WriteStartObject();
-        json.WriteString("scenario", "remote-roundtrip-ctx");
-        json.WriteString("skipped", "remote propagation not implemented");
-        json.WriteEndObject();
 
         json.WriteStartObject();
         json.WriteString("scenario", "queued-1m");
