@@ -29,6 +29,7 @@ internal sealed class ContextActorCell : ActorCell
     private readonly bool _restoreAfterReceive;
     private bool _created;
     private PersistenceContextTracker? _persistence;
+    private bool _remembersContexts;
 
     public ContextActorCell(
         ActorSystemImpl system,
@@ -55,6 +56,12 @@ internal sealed class ContextActorCell : ActorCell
         if (_persistence is not null)
         {
             ReceivePersistenceMessage(inner, context, _persistence);
+            return;
+        }
+
+        if (_remembersContexts)
+        {
+            ReceiveRemembering(inner, context);
             return;
         }
 
@@ -91,6 +98,27 @@ internal sealed class ContextActorCell : ActorCell
             if (_restoreAfterReceive)
             {
                 ContextSnapshot.Restore(previous);
+            }
+        }
+    }
+
+    private void ReceiveRemembering(object inner, ContextSnapshot? context)
+    {
+        RememberedContexts.Remember(inner, context);
+        var previous = ContextSnapshot.Current;
+        ContextSnapshot.Restore(context);
+        using (RememberedContexts.Enter())
+        {
+            try
+            {
+                base.ReceiveMessage(inner);
+            }
+            finally
+            {
+                if (_restoreAfterReceive)
+                {
+                    ContextSnapshot.Restore(previous);
+                }
             }
         }
     }
@@ -137,6 +165,7 @@ internal sealed class ContextActorCell : ActorCell
         _created = true;
         var actor = base.CreateNewActorInstance();
         _persistence = PersistenceContextTracker.For(actor);
+        _remembersContexts = RememberedContexts.AppliesTo(actor.GetType());
         return actor;
     }
 

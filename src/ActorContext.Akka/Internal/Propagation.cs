@@ -19,7 +19,7 @@ internal static class Propagation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static object Wrap(object message)
     {
-        var context = ContextSnapshot.Current;
+        var context = RememberedContexts.TryRecall(message, out var remembered) ? remembered : ContextSnapshot.Current;
         if (context is null || context.IsEmpty || message is ContextEnvelope || message is IAutoReceivedMessage || message is ReceiveTimeout)
         {
             return message;
