@@ -23,4 +23,14 @@ public sealed class MessageContextOptions
     /// </para>
     /// </remarks>
     public bool RestoreAfterReceive { get; set; }
+
+    /// <summary>
+    /// Whether a message whose flow's deadline has passed, or whose flow was cancelled, is kept from user code. On by
+    /// default (it only matters once a flow uses <see cref="FlowDeadline"/>).
+    /// </summary>
+    /// <remarks>
+    /// Such a message goes to dead letters instead of the actor's <c>Receive</c>; each actor logs one warning per
+    /// interval with the number it dropped and the reason ("deadline exceeded" or "cancelled").
+    /// </remarks>
+    public bool DropExpiredMessages { get; set; } = true;
 }

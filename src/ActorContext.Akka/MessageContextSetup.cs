@@ -61,6 +61,7 @@ public static class MessageContextSetup
             {{remoting}}
             {{MessageContextSettings.Section}} {
               restore-after-receive = {{(options.RestoreAfterReceive ? "on" : "off")}}
+              drop-expired = {{(options.DropExpiredMessages ? "on" : "off")}}
               inner-scheduler = "{{inner}}"
             }
             """;

@@ -27,6 +27,10 @@ internal sealed class ContextActorCell : ActorCell
 {
     private readonly ContextSnapshot? _creationContext;
     private readonly bool _restoreAfterReceive;
+    private readonly bool _dropExpiredSetting;
+    private bool _dropExpired;
+    private long _droppedSinceLog;
+    private long _lastDropLog;
     private bool _created;
     private PersistenceContextTracker? _persistence;
     private bool _remembersContexts;
@@ -41,7 +45,9 @@ internal sealed class ContextActorCell : ActorCell
         : base(system, self, props, dispatcher, parent)
     {
         _creationContext = creationContext;
-        _restoreAfterReceive = MessageContextSettings.For(system).RestoreAfterReceive;
+        var settings = MessageContextSettings.For(system);
+        _restoreAfterReceive = settings.RestoreAfterReceive;
+        _dropExpiredSetting = settings.DropExpired;
     }
 
     protected override void ReceiveMessage(object message)
@@ -50,6 +56,13 @@ internal sealed class ContextActorCell : ActorCell
         if (inner is RejectedContextMessage rejected)
         {
             Reject(rejected);
+            return;
+        }
+
+        if (context is not null && FlowScope.InUse && _dropExpired
+            && context.TryGet(FlowDeadline.Current, out var flow) && flow is FlowScope { IsDone: true } done)
+        {
+            DropExpired(inner, done);
             return;
         }
 
@@ -123,6 +136,27 @@ internal sealed class ContextActorCell : ActorCell
         }
     }
 
+    private static readonly long s_dropLogInterval = global::System.Diagnostics.Stopwatch.Frequency * 10;
+
+    /// <summary>A message whose flow gave up: dead letters, counted, one warning per actor per interval.</summary>
+    private void DropExpired(object message, FlowScope flow)
+    {
+        ContextSnapshot.Restore(null);
+        var reason = flow.IsCancelled && flow.Remaining != TimeSpan.Zero ? "cancelled" : "deadline exceeded";
+        // A timer's message arrives inside Akka's timer wrapper: dead letters show what the user scheduled.
+        var shown = message is IWrappedMessage wrapped && message.GetType().Namespace == "Akka.Actor.Scheduler" ? wrapped.Message : message;
+        System.DeadLetters.Tell(new DeadLetter(shown, Sender, Self), Sender);
+        _droppedSinceLog++;
+        var now = global::System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_lastDropLog == 0 || now - _lastDropLog >= s_dropLogInterval)
+        {
+            Logging.GetLogger(System, Self.Path.ToString()).Warning(
+                "{0} message(s) sent to dead letters instead of the actor: {1} (last: {2})", _droppedSinceLog, reason, message.GetType().Name);
+            _lastDropLog = now;
+            _droppedSinceLog = 0;
+        }
+    }
+
     private void Reject(RejectedContextMessage rejected)
     {
         ContextSnapshot.Restore(null);
@@ -166,6 +200,11 @@ internal sealed class ContextActorCell : ActorCell
         var actor = base.CreateNewActorInstance();
         _persistence = PersistenceContextTracker.For(actor);
         _remembersContexts = RememberedContexts.AppliesTo(actor.GetType());
+
+        // Akka's own actors (remoting endpoints, sharding regions, routers, the TestKit's probes) pass messages on:
+        // a message of an expired flow is stopped where it would reach user code, not in the transport.
+        var ns = actor.GetType().Namespace ?? string.Empty;
+        _dropExpired = _dropExpiredSetting && ns != "Akka" && !ns.StartsWith("Akka.", StringComparison.Ordinal);
         return actor;
     }
 

@@ -15,7 +15,11 @@ internal sealed class MessageContextSettings
     {
         var section = config.GetConfig(Section);
         RestoreAfterReceive = section?.GetBoolean("restore-after-receive", false) ?? false;
+        DropExpired = section?.GetBoolean("drop-expired", true) ?? true;
     }
+
+    /// <summary>Whether messages of expired or cancelled flows are kept from user code.</summary>
+    public bool DropExpired { get; }
 
     /// <summary>Whether a cell puts the previous context back after each message (see MessageContextOptions).</summary>
     public bool RestoreAfterReceive { get; }
