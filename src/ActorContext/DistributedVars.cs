@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 
 namespace ActorContext;
@@ -10,6 +11,8 @@ internal static class DistributedVars
 {
     private static readonly ConcurrentDictionary<string, WeakReference<IContextVar>> s_byName = new(StringComparer.Ordinal);
     private static readonly object s_lock = new();
+
+    private static volatile bool s_builtInsRegistered;
 
     internal static void Register(IContextVar var)
     {
@@ -27,6 +30,16 @@ internal static class DistributedVars
         }
     }
 
-    internal static IContextVar? Find(string name) =>
-        s_byName.TryGetValue(name, out var reference) && reference.TryGetTarget(out var var) ? var : null;
+    internal static IContextVar? Find(string name)
+    {
+        if (!s_builtInsRegistered)
+        {
+            // The library's own distributed vars (the deadline) must be known before a payload is decoded, even on a
+            // node whose code never touched them: running their class's initializer registers them.
+            RuntimeHelpers.RunClassConstructor(typeof(FlowDeadline).TypeHandle);
+            s_builtInsRegistered = true;
+        }
+
+        return s_byName.TryGetValue(name, out var reference) && reference.TryGetTarget(out var var) ? var : null;
+    }
 }
