@@ -8,10 +8,11 @@ var port = new Option<int?>("--port") { Description = "The port for --serve (def
 var requests = new Option<int?>("--requests") { Description = "How many concurrent requests the self-test fires (default 20)." };
 var minDelay = new Option<int?>("--min-delay-ms") { Description = "Shortest random delay of an asynchronous hop (default 5)." };
 var maxDelay = new Option<int?>("--max-delay-ms") { Description = "Longest random delay of an asynchronous hop (default 40)." };
+var deadline = new Option<int?>("--deadline") { Description = "Each request's budget in milliseconds; an overrun is answered 'error: deadline exceeded' (default: none)." };
 
 var root = new RootCommand("ActorContext console host: a line protocol over TCP whose requests cross an actor pipeline, each hop reading the request ID from its context.")
 {
-    serve, port, requests, minDelay, maxDelay,
+    serve, port, requests, minDelay, maxDelay, deadline,
 };
 
 root.SetAction((parsed, cancellationToken) =>
@@ -22,6 +23,7 @@ root.SetAction((parsed, cancellationToken) =>
     Override(nameof(SampleOptions.Requests), requests);
     Override(nameof(SampleOptions.MinDelayMs), minDelay);
     Override(nameof(SampleOptions.MaxDelayMs), maxDelay);
+    Override(nameof(SampleOptions.DeadlineMs), deadline);
     return SampleHost.RunAsync(overrides, cancellationToken);
 
     void Override<T>(string key, Option<T> option)

@@ -29,6 +29,12 @@ internal sealed class SampleOptions
     /// <summary>How long a request may take before its client gets <c>error: timeout</c>.</summary>
     public int RequestTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// Each request's budget in milliseconds (<c>FlowDeadline.WithTimeout</c> at the edge); a request that overruns it
+    /// is answered <c>error: deadline exceeded</c>. Null (the default): no deadline.
+    /// </summary>
+    public int? DeadlineMs { get; set; }
+
     /// <summary>How many requests of one connection may be in flight before the server stops reading from it.</summary>
     public int MaxInFlightPerConnection { get; set; } = 32;
 
@@ -40,6 +46,7 @@ internal sealed class SampleOptions
         Check(MinDelayMs >= 0 && MaxDelayMs >= MinDelayMs, "Delays must satisfy 0 <= MinDelayMs <= MaxDelayMs.");
         Check(ParseWorkers >= 1, "ParseWorkers must be at least 1.");
         Check(RequestTimeoutMs > 0, "RequestTimeoutMs must be positive.");
+        Check(DeadlineMs is null or > 0, "DeadlineMs must be positive.");
         Check(MaxInFlightPerConnection >= 1, "MaxInFlightPerConnection must be at least 1.");
 
         static void Check(bool ok, string message)

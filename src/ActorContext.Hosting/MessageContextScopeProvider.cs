@@ -41,8 +41,10 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
                 return null;
             }
 
+            // The deadline travels as a context entry too; it is not a value for logs unless asked for by name.
             var selected = snapshot.Entries()
-                .Where(e => options.Includes(e.Key.Name))
+                .Where(e => options.Includes(e.Key.Name)
+                    && (!ReferenceEquals(e.Key, FlowDeadline.Current) || options.IncludedNames.Contains(e.Key.Name)))
                 .Select(static e => new KeyValuePair<string, object?>(e.Key.Name, e.Value))
                 .ToArray();
             return selected.Length == 0 ? null : new ContextLogScope(selected);

@@ -196,6 +196,26 @@ public class LoggingTests
     }
 
     [Fact]
+    public async Task AddMessageContext_FlowWithADeadline_DeadlineNotLoggedUnlessNamed()
+    {
+        var (host, logs) = await StartAsync();
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("edge");
+
+        await InContext("dl-1", () =>
+        {
+            FlowDeadline.WithTimeout(TimeSpan.FromSeconds(5));
+            logger.LogInformation("deadline line");
+            return Task.FromResult(0);
+        });
+
+        var line = await WaitForAsync(logs, "deadline line");
+        Assert.Equal("dl-1", line.ScopeValues["request-id"]);
+        Assert.DoesNotContain(line.ScopeValues.Keys, k => k.Contains("deadline", StringComparison.Ordinal));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task AddMessageContext_BeginScopeStillWorks_AndNoContextAddsNothing()
     {
         var (host, logs) = await StartAsync();

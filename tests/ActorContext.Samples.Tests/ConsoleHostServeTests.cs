@@ -148,7 +148,7 @@ public partial class ConsoleHostServeTests
     }
 
     /// <summary>Sends <paramref name="bytes"/> on a new connection and reads <paramref name="replies"/> lines.</summary>
-    private static async Task<string[]> ExchangeAsync(IPEndPoint server, byte[] bytes, int replies)
+    internal static async Task<string[]> ExchangeAsync(IPEndPoint server, byte[] bytes, int replies)
     {
         using var client = await ConnectAsync(server);
         var stream = client.GetStream();
@@ -165,7 +165,7 @@ public partial class ConsoleHostServeTests
         return lines;
     }
 
-    private static async Task<TcpClient> ConnectAsync(IPEndPoint server)
+    internal static async Task<TcpClient> ConnectAsync(IPEndPoint server)
     {
         var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
         using var cancel = new CancellationTokenSource(s_timeout);
@@ -173,7 +173,7 @@ public partial class ConsoleHostServeTests
         return client;
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -7,7 +7,10 @@ namespace ActorContext.ConsoleHost.Pipeline;
 // with RequestIds.Seen() (ContextVar.Get) and logged by the logging scope, never passed in a message or formatted
 // into a log line by the hop itself.
 
-/// <summary>Hop 1: an <c>await</c> inside <c>ReceiveAsync</c>, then a Tell.</summary>
+/// <summary>
+/// Hop 1: an <c>await</c> inside <c>ReceiveAsync</c>, then a Tell. The await honours the flow's
+/// <see cref="FlowDeadline.Token"/>, so a request that overran its deadline or whose client went away stops here.
+/// </summary>
 internal sealed class ParseActor : ReceiveActor
 {
     public ParseActor(IActorRef enrich, HopDelay delay)
@@ -15,7 +18,16 @@ internal sealed class ParseActor : ReceiveActor
         var log = Context.GetLogger();
         ReceiveAsync<Work>(async work =>
         {
-            await Task.Delay(delay.NextMs());
+            try
+            {
+                await Task.Delay(delay.NextMs(), FlowDeadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                log.Info("hop {Hop} gave up: the request's flow ended", "parse");
+                return; // the edge has already answered for it
+            }
+
             var payload = work.Payload.Trim();
             log.Info("hop {Hop} parsed {Length} chars", "parse", payload.Length);
             enrich.Tell(work.Seen("parse") with { Payload = payload });

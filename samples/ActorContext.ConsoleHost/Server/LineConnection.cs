@@ -11,6 +11,10 @@ namespace ActorContext.ConsoleHost.Server;
 /// <summary>
 /// One client connection of the line protocol: reads lines with a <see cref="PipeReader"/> (never more than one
 /// line plus one read buffered), starts each request at once, and writes the replies in the order the lines came.
+/// Every request runs inside the connection's cancellation scope (<see cref="FlowDeadline.WithCancellation"/>): when
+/// the client goes away (end of stream, a reset, a failed write) the scope is cancelled, so the work still in flight
+/// for it stops — as Go's <c>net/http</c> cancels a request's context when its client's connection closes. Other
+/// connections are unaffected, and a server shutdown (<see cref="StopReading"/>) cancels nothing.
 /// </summary>
 internal sealed class LineConnection
 {
@@ -26,7 +30,12 @@ internal sealed class LineConnection
     private readonly CancellationTokenSource _stopReading = new();
     private readonly Channel<Task<string>> _replies;
     private readonly int _clientPort;
+    private readonly string _endpoint;
+    private readonly MessageContext _flow = new();
+    private readonly FlowCancellation _cancellation;
     private volatile bool _writeFailed;
+    private int _pending;
+    private int _cancelled;
 
     public LineConnection(Socket socket, RequestEdge edge, int maxInFlight, ILogger logger)
     {
@@ -34,6 +43,9 @@ internal sealed class LineConnection
         _edge = edge;
         _logger = logger;
         _clientPort = (socket.RemoteEndPoint as IPEndPoint)?.Port ?? 0;
+        _endpoint = socket.RemoteEndPoint?.ToString() ?? "unknown";
+        // The connection's own context holds only its cancellation scope; each request starts from a copy of it.
+        _cancellation = _flow.Run(FlowDeadline.WithCancellation);
         _replies = Channel.CreateBounded<Task<string>>(new BoundedChannelOptions(maxInFlight)
         {
             SingleReader = true,
@@ -73,21 +85,29 @@ internal sealed class LineConnection
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
         var writing = WriteRepliesAsync(stream);
         var tooLong = false;
+        var clientGone = false;
         try
         {
-            tooLong = await ReadLinesAsync(reader);
+            (tooLong, clientGone) = await ReadLinesAsync(reader);
         }
         catch (Exception e) when (IsDisconnect(e))
         {
+            clientGone = true;
             _logger.LogDebug("client {Port} went away while sending: {Reason}", _clientPort, e.Message);
         }
         catch (Exception e)
         {
+            clientGone = true;
             _logger.LogError(e, "reading from client {Port} failed", _clientPort);
         }
         finally
         {
             _replies.Writer.TryComplete();
+        }
+
+        if (clientGone)
+        {
+            CancelInFlight(); // before awaiting the writer: it waits for these requests' answers
         }
 
         await writing;
@@ -111,8 +131,10 @@ internal sealed class LineConnection
         }
     }
 
-    /// <summary>Reads lines until the client closes, reading is stopped, or a line is too long (returns true).</summary>
-    private async Task<bool> ReadLinesAsync(PipeReader reader)
+    /// <summary>
+    /// Reads lines until the client closes (<c>ClientGone</c>), reading is stopped, or a line is too long (<c>TooLong</c>).
+    /// </summary>
+    private async Task<(bool TooLong, bool ClientGone)> ReadLinesAsync(PipeReader reader)
     {
         long sequence = 0;
         while (true)
@@ -124,7 +146,7 @@ internal sealed class LineConnection
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return (false, false);
             }
 
             var buffer = result.Buffer;
@@ -132,7 +154,7 @@ internal sealed class LineConnection
             {
                 if (line.Length > MaxLineBytes)
                 {
-                    return await RejectTooLongAsync(reader, buffer);
+                    return (await RejectTooLongAsync(reader, buffer), false);
                 }
 
                 await StartRequestAsync(line, sequence++);
@@ -142,16 +164,17 @@ internal sealed class LineConnection
             // line: answer now instead of buffering more.
             if (buffer.Length > MaxLineBytes + 1)
             {
-                return await RejectTooLongAsync(reader, buffer);
+                return (await RejectTooLongAsync(reader, buffer), false);
             }
 
             if (result.IsCompleted || result.IsCanceled)
             {
-                // The client closed its side: a last line without a line break is still a request.
+                // The client closed its side: a last line without a line break is still a request (answered
+                // "error: cancelled" when it was still in flight, since the close counts as the client going away).
                 var last = TrimCarriageReturn(buffer);
                 if (last.Length > MaxLineBytes)
                 {
-                    return await RejectTooLongAsync(reader, buffer);
+                    return (await RejectTooLongAsync(reader, buffer), false);
                 }
 
                 if (!last.IsEmpty)
@@ -160,7 +183,7 @@ internal sealed class LineConnection
                 }
 
                 reader.AdvanceTo(buffer.End);
-                return false;
+                return (false, true);
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
@@ -170,8 +193,27 @@ internal sealed class LineConnection
     private async Task StartRequestAsync(ReadOnlySequence<byte> line, long sequence)
     {
         // Started now, answered in order: the writer awaits the replies one by one. A full channel stops reading.
-        var reply = _edge.HandleAsync(line.ToArray(), _clientPort, sequence);
+        Interlocked.Increment(ref _pending);
+        var reply = _edge.HandleAsync(line.ToArray(), _clientPort, sequence, _flow.Copy());
+        _ = reply.ContinueWith(static (_, state) => Interlocked.Decrement(ref ((LineConnection)state!)._pending), this, TaskScheduler.Default);
         await _replies.Writer.WriteAsync(reply);
+    }
+
+    /// <summary>The client went away: cancels the connection's scope, so its requests in flight stop (once).</summary>
+    private void CancelInFlight()
+    {
+        if (Interlocked.Exchange(ref _cancelled, 1) != 0)
+        {
+            return;
+        }
+
+        var inFlight = Volatile.Read(ref _pending);
+        _cancellation.Cancel();
+        _logger.Log(
+            inFlight > 0 ? LogLevel.Information : LogLevel.Debug,
+            "connection from {Endpoint} closed: cancelled {InFlight} in-flight request(s)",
+            _endpoint,
+            inFlight);
     }
 
     private async Task<bool> RejectTooLongAsync(PipeReader reader, ReadOnlySequence<byte> buffer)
@@ -200,6 +242,7 @@ internal sealed class LineConnection
             {
                 _writeFailed = true;
                 StopReading();
+                CancelInFlight();
                 _logger.LogDebug("client {Port} went away before its reply: {Reason}", _clientPort, e.Message);
             }
         }

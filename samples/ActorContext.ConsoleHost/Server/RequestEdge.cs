@@ -9,7 +9,9 @@ namespace ActorContext.ConsoleHost.Server;
 /// <summary>
 /// The edge: turns one received line into one reply line. Every request gets a new <see cref="MessageContext"/>
 /// holding its request ID — the client's own (<c>id: &lt;value&gt;</c>) or a generated one — and crosses the actor
-/// pipeline from there.
+/// pipeline from there. The context also carries the connection's cancellation scope and, with <c>DeadlineMs</c>, the
+/// request's own deadline (<see cref="FlowDeadline.WithTimeout"/>): a request whose flow ends first is answered
+/// <c>error: deadline exceeded</c> (or <c>error: cancelled</c> when its client went away).
 /// </summary>
 internal sealed class RequestEdge(SampleOptions options, RequestJournal journal, ILogger<RequestEdge> logger)
 {
@@ -29,7 +31,10 @@ internal sealed class RequestEdge(SampleOptions options, RequestJournal journal,
     /// <param name="line">The line's bytes; at most the line limit.</param>
     /// <param name="clientPort">The client's port, for the self-test's journal.</param>
     /// <param name="sequence">The line's position on its connection, for the journal.</param>
-    public async Task<string> HandleAsync(byte[] line, int clientPort, long sequence)
+    /// <param name="flow">
+    /// The context the request starts from: a copy of the connection's, which holds only its cancellation scope.
+    /// </param>
+    public async Task<string> HandleAsync(byte[] line, int clientPort, long sequence, MessageContext flow)
     {
         string text;
         try
@@ -56,9 +61,14 @@ internal sealed class RequestEdge(SampleOptions options, RequestJournal journal,
         Interlocked.Increment(ref _inFlight);
         try
         {
-            // A new, empty context per request: nothing from the connection's flow or an earlier request leaks in,
-            // and nothing set here leaks out.
-            var record = await new MessageContext().Run(() => RunInContextAsync(id, text, line.Length));
+            // A new context per request, holding only the connection's cancellation scope: nothing from an earlier
+            // request leaks in, and nothing set here leaks out.
+            var (record, error) = await flow.Run(() => RunInContextAsync(id, text, line.Length));
+            if (record is null)
+            {
+                return error!;
+            }
+
             journal.Add(clientPort, sequence, record);
             if (!record.IsConsistent)
             {
@@ -82,17 +92,40 @@ internal sealed class RequestEdge(SampleOptions options, RequestJournal journal,
         }
     }
 
-    private async Task<RequestRecord> RunInContextAsync(string id, string payload, int bytes)
+    /// <summary>Runs one request in its own context; returns its record, or the error line when its flow ended first.</summary>
+    private async Task<(RequestRecord? Record, string? Error)> RunInContextAsync(string id, string payload, int bytes)
     {
         RequestIds.Current.Set(id);
         var pipeline = _pipeline ?? throw new InvalidOperationException("The pipeline is not attached yet.");
+
+        // The connection's scope fires when the client goes away; the request's budget (if any) is nested inside it,
+        // so its token fires at the deadline or with the connection. Every message sent from here carries both.
+        var connection = FlowDeadline.Token;
+        using var budget = options.DeadlineMs is { } ms ? FlowDeadline.WithTimeout(TimeSpan.FromMilliseconds(ms)) : null;
+        var token = FlowDeadline.Token;
+
         logger.LogInformation("hop {Hop} accepted {Bytes} bytes", "edge", bytes);
         var edge = ImmutableList.Create(new HopSeen("edge", RequestIds.Seen()));
 
-        var done = await pipeline.Ask<Answer>(
-            replyTo => new Work(payload, replyTo, edge),
-            TimeSpan.FromMilliseconds(options.RequestTimeoutMs),
-            CancellationToken.None);
-        return new RequestRecord(id, done.RequestId, done.Trace);
+        try
+        {
+            // Raced against the flow's token: a request whose flow ended gets no reply (it went to dead letters),
+            // so the edge answers for it, in order, as soon as the token fires.
+            var done = await pipeline.Ask<Answer>(
+                replyTo => new Work(payload, replyTo, edge),
+                TimeSpan.FromMilliseconds(options.RequestTimeoutMs),
+                token);
+            return (new RequestRecord(id, done.RequestId, done.Trace), null);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            if (connection.IsCancellationRequested)
+            {
+                return (null, "error: cancelled");
+            }
+
+            logger.LogInformation("request overran its {Deadline} ms deadline", options.DeadlineMs);
+            return (null, "error: deadline exceeded");
+        }
     }
 }
