@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Actor.Scheduler;
+using Akka.Event;
 
 namespace ActorContext.Akka.Internal;
 
@@ -20,8 +21,11 @@ internal static class Propagation
     internal static object Wrap(object message)
     {
         var context = RememberedContexts.TryRecall(message, out var remembered) ? remembered : ContextSnapshot.Current;
-        if (context is null || context.IsEmpty || message is ContextEnvelope || message is IAutoReceivedMessage || message is ReceiveTimeout)
+        if (context is null || context.IsEmpty || message is ContextEnvelope || message is IAutoReceivedMessage || message is ReceiveTimeout
+            || message is AllDeadLetters)
         {
+            // Dead letters stay bare: Akka recognises a DeadLetter sent to a stopped subscriber by its type and drops
+            // it; wrapped, it would become a dead letter again, be published again, and recurse without end.
             return message;
         }
 

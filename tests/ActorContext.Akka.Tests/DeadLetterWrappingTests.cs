@@ -1,0 +1,31 @@
+using ActorContext.Akka.Internal;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorContext.Akka.Tests;
+
+/// <summary>
+/// Regression: a DeadLetter published under a context to a subscriber that had stopped was wrapped, so Akka did not
+/// recognise it as a dead letter, turned it into a new one, published that again, and overflowed the stack.
+/// </summary>
+public class DeadLetterWrappingTests
+{
+    private sealed class Quiet : IDeadLetterSuppression
+    {
+    }
+
+    [Fact]
+    public void Wrap_DeadLettersUnderAContext_StayBare()
+    {
+        new MessageContext().Run(() =>
+        {
+            PropagationTestKit.RequestId.Set("r-dead");
+            var dead = new DeadLetter("lost", ActorRefs.Nobody, ActorRefs.Nobody);
+            var suppressed = new SuppressedDeadLetter(new Quiet(), ActorRefs.Nobody, ActorRefs.Nobody);
+
+            Assert.Same(dead, Propagation.Wrap(dead));
+            Assert.Same(suppressed, Propagation.Wrap(suppressed));
+            Assert.IsAssignableFrom<ContextEnvelope>(Propagation.Wrap("an ordinary message"));
+        });
+    }
+}
