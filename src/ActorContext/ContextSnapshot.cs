@@ -168,17 +168,7 @@ internal sealed class ContextSnapshot
         return -1;
     }
 
-    internal ContextSnapshot With(IContextVar key, object? value)
-    {
-        if (_large is not null)
-        {
-            var hadOld = _large.TryGetValue(key, out var old);
-            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner, WireCount + CountDelta(key, hadOld), WireBytes + ByteDelta(key, hadOld, old, value));
-        }
-
-        var index = IndexOf(key);
-        return index >= 0 ? Replace(index, value) : Add(key, value);
-    }
+    internal ContextSnapshot With(IContextVar key, object? value) => With(key, value, out _, out _);
 
     private ContextSnapshot Replace(int index, object? value)
     {

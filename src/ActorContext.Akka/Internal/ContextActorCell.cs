@@ -66,72 +66,51 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        if (_persistence is not null)
-        {
-            ReceivePersistenceMessage(inner, context, _persistence);
-            return;
-        }
-
-        if (_remembersContexts)
-        {
-            ReceiveRemembering(inner, context);
-            return;
-        }
-
-        if (!_restoreAfterReceive)
+        if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
         {
             ContextSnapshot.Restore(context);
             base.ReceiveMessage(inner);
             return;
         }
 
-        var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(context);
-        try
-        {
-            base.ReceiveMessage(inner);
-        }
-        finally
-        {
-            ContextSnapshot.Restore(previous);
-        }
+        ReceiveWithBookkeeping(inner, context);
     }
 
-    private void ReceivePersistenceMessage(object inner, ContextSnapshot? context, PersistenceContextTracker tracker)
+    /// <summary>
+    /// The path for actors that need work around Receive: event-sourced actors (callbacks get their command's
+    /// context), Akka's buffering actors (they remember each message's context) and systems that put the previous
+    /// context back after every message.
+    /// </summary>
+    private void ReceiveWithBookkeeping(object inner, ContextSnapshot? context)
     {
+        var persistence = _persistence;
+        if (_remembersContexts)
+        {
+            RememberedContexts.Remember(inner, context);
+        }
+
         var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(tracker.ContextFor(inner, context));
+        ContextSnapshot.Restore(persistence is null ? context : persistence.ContextFor(inner, context));
         try
         {
-            base.ReceiveMessage(inner);
-        }
-        finally
-        {
-            tracker.Sync(ContextSnapshot.Current);
-            if (_restoreAfterReceive)
+            if (_remembersContexts)
             {
-                ContextSnapshot.Restore(previous);
+                using (RememberedContexts.Enter())
+                {
+                    base.ReceiveMessage(inner);
+                }
             }
-        }
-    }
-
-    private void ReceiveRemembering(object inner, ContextSnapshot? context)
-    {
-        RememberedContexts.Remember(inner, context);
-        var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(context);
-        using (RememberedContexts.Enter())
-        {
-            try
+            else
             {
                 base.ReceiveMessage(inner);
             }
-            finally
+        }
+        finally
+        {
+            persistence?.Sync(ContextSnapshot.Current);
+            if (_restoreAfterReceive)
             {
-                if (_restoreAfterReceive)
-                {
-                    ContextSnapshot.Restore(previous);
-                }
+                ContextSnapshot.Restore(previous);
             }
         }
     }
@@ -141,11 +120,9 @@ internal sealed class ContextActorCell : ActorCell
     /// <summary>A message whose flow gave up: dead letters, counted, one warning per actor per interval.</summary>
     private void DropExpired(object message, FlowScope flow)
     {
-        ContextSnapshot.Restore(null);
         var reason = flow.IsCancelled && flow.Remaining != TimeSpan.Zero ? "cancelled" : "deadline exceeded";
         // A timer's message arrives inside Akka's timer wrapper: dead letters show what the user scheduled.
-        var shown = message is IWrappedMessage wrapped && message.GetType().Namespace == "Akka.Actor.Scheduler" ? wrapped.Message : message;
-        System.DeadLetters.Tell(new DeadLetter(shown, Sender, Self), Sender);
+        ToDeadLetters(message is IWrappedMessage wrapped && message.GetType().Namespace == "Akka.Actor.Scheduler" ? wrapped.Message : message);
         _droppedSinceLog++;
         var now = global::System.Diagnostics.Stopwatch.GetTimestamp();
         if (_lastDropLog == 0 || now - _lastDropLog >= s_dropLogInterval)
@@ -159,13 +136,19 @@ internal sealed class ContextActorCell : ActorCell
 
     private void Reject(RejectedContextMessage rejected)
     {
-        ContextSnapshot.Restore(null);
         Logging.GetLogger(System, Self.Path.ToString()).Warning(
             "Message {0} from {1} sent to dead letters: its context could not be decoded ({2})",
             rejected.Message.GetType().Name,
             Sender,
             rejected.Reason);
-        System.DeadLetters.Tell(new DeadLetter(rejected.Message, Sender, Self), Sender);
+        ToDeadLetters(rejected.Message);
+    }
+
+    /// <summary>Hands a message the actor must not see to dead letters, with no context left current.</summary>
+    private void ToDeadLetters(object message)
+    {
+        ContextSnapshot.Restore(null);
+        System.DeadLetters.Tell(new DeadLetter(message, Sender, Self), Sender);
     }
 
     protected override void AutoReceiveMessage(Envelope envelope)
