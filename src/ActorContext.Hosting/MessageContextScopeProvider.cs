@@ -41,10 +41,12 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
                 return null;
             }
 
-            // The deadline travels as a context entry too; it is not a value for logs unless asked for by name.
+            // The deadline and the trace travel as context entries too; they are not values for logs unless asked for
+            // by name (trace ids reach log scopes through Microsoft.Extensions.Logging's ActivityTrackingOptions).
             var selected = snapshot.Entries()
                 .Where(e => options.Includes(e.Key.Name)
-                    && (!ReferenceEquals(e.Key, FlowDeadline.Current) || options.IncludedNames.Contains(e.Key.Name)))
+                    && ((!ReferenceEquals(e.Key, FlowDeadline.Current) && !ReferenceEquals(e.Key, TraceCarrier.Var))
+                        || options.IncludedNames.Contains(e.Key.Name)))
                 .Select(static e => new KeyValuePair<string, object?>(e.Key.Name, e.Value))
                 .ToArray();
             return selected.Length == 0 ? null : new ContextLogScope(selected);

@@ -48,6 +48,13 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         }
 
         var context = ContextWireFormat.Encode(envelope.Context);
+        if (context.Length > DistributedContext.MaxEncodedBytes)
+        {
+            // Sets are checked against the limit, but a trace's baggage is set on the Activity, outside this library.
+            // Akka.Remote logs the failure and drops the message: loud, and never a truncated context.
+            throw ContextTooLargeException.ForMessage(context.Length, DistributedContext.MaxEncodedBytes, envelope.Context.Trace is not null);
+        }
+
         var inner = envelope.Message;
         var serializer = system.Serialization.FindSerializerFor(inner);
         var manifest = Encoding.UTF8.GetBytes(Serialization.ManifestFor(serializer, inner));

@@ -22,14 +22,15 @@ internal sealed class ContextSnapshot
     // because ExecutionContext copies the reference into every flow that captures it).
     private static readonly AsyncLocal<ContextSnapshot?> s_current = new();
 
-    internal static readonly ContextSnapshot Empty = new(Array.Empty<IContextVar>(), Array.Empty<object?>(), null, null, 0, 0);
+    internal static readonly ContextSnapshot Empty = new(Array.Empty<IContextVar>(), Array.Empty<object?>(), null, null, 0, 0, null);
 
     private readonly IContextVar[] _keys;
     private readonly object?[] _values;
     private readonly ImmutableDictionary<IContextVar, object?>? _large;
 
-    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes)
+    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, object? trace)
     {
+        Trace = trace;
         _keys = keys;
         _values = values;
         _large = large;
@@ -37,6 +38,12 @@ internal sealed class ContextSnapshot
         WireCount = wireCount;
         WireBytes = wireBytes;
     }
+
+    /// <summary>
+    /// The value of the trace entry (see <see cref="TraceCarrier"/>), kept in a field so a receiver learns whether the
+    /// message carries a trace without a lookup; <see langword="null"/> when there is none.
+    /// </summary>
+    internal object? Trace { get; }
 
     /// <summary>How many entries cross nodes (distributed vars and RequestContext keys).</summary>
     internal int WireCount { get; }
@@ -143,7 +150,7 @@ internal sealed class ContextSnapshot
         if (_large is not null)
         {
             hadOld = _large.TryGetValue(key, out old);
-            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner, WireCount + CountDelta(key, hadOld), WireBytes + ByteDelta(key, hadOld, old, value));
+            return new ContextSnapshot(_keys, _values, _large.SetItem(key, value), Owner, WireCount + CountDelta(key, hadOld), WireBytes + ByteDelta(key, hadOld, old, value), TraceAfterSet(key, value));
         }
 
         var index = IndexOf(key);
@@ -175,7 +182,7 @@ internal sealed class ContextSnapshot
         var values = new object?[_values.Length];
         Array.Copy(_values, values, values.Length);
         values[index] = value;
-        return new ContextSnapshot(_keys, values, null, Owner, WireCount, WireBytes + ByteDelta(_keys[index], true, _values[index], value));
+        return new ContextSnapshot(_keys, values, null, Owner, WireCount, WireBytes + ByteDelta(_keys[index], true, _values[index], value), TraceAfterSet(_keys[index], value));
     }
 
     private ContextSnapshot Add(IContextVar key, object? value)
@@ -189,7 +196,7 @@ internal sealed class ContextSnapshot
             }
 
             builder.Add(key, value);
-            return new ContextSnapshot(Array.Empty<IContextVar>(), Array.Empty<object?>(), builder.ToImmutable(), Owner, WireCount + CountDelta(key, false), WireBytes + ByteDelta(key, false, null, value));
+            return new ContextSnapshot(Array.Empty<IContextVar>(), Array.Empty<object?>(), builder.ToImmutable(), Owner, WireCount + CountDelta(key, false), WireBytes + ByteDelta(key, false, null, value), TraceAfterSet(key, value));
         }
 
         var newKeys = new IContextVar[_keys.Length + 1];
@@ -198,7 +205,7 @@ internal sealed class ContextSnapshot
         Array.Copy(_values, newValues, _values.Length);
         newKeys[^1] = key;
         newValues[^1] = value;
-        return new ContextSnapshot(newKeys, newValues, null, Owner, WireCount + CountDelta(key, false), WireBytes + ByteDelta(key, false, null, value));
+        return new ContextSnapshot(newKeys, newValues, null, Owner, WireCount + CountDelta(key, false), WireBytes + ByteDelta(key, false, null, value), TraceAfterSet(key, value));
     }
 
     internal ContextSnapshot Without(IContextVar key)
@@ -206,7 +213,7 @@ internal sealed class ContextSnapshot
         if (_large is not null)
         {
             return _large.TryGetValue(key, out var removed)
-                ? new ContextSnapshot(_keys, _values, _large.Remove(key), Owner, WireCount - CountDelta(key, false), WireBytes - ContextWireFormat.EntrySize(key, removed))
+                ? new ContextSnapshot(_keys, _values, _large.Remove(key), Owner, WireCount - CountDelta(key, false), WireBytes - ContextWireFormat.EntrySize(key, removed), TraceAfterRemove(key))
                 : this;
         }
 
@@ -222,7 +229,7 @@ internal sealed class ContextSnapshot
         Array.Copy(_keys, index + 1, newKeys, index, _keys.Length - index - 1);
         Array.Copy(_values, 0, newValues, 0, index);
         Array.Copy(_values, index + 1, newValues, index, _values.Length - index - 1);
-        return new ContextSnapshot(newKeys, newValues, null, Owner, WireCount - CountDelta(key, false), WireBytes - ContextWireFormat.EntrySize(key, _values[index]));
+        return new ContextSnapshot(newKeys, newValues, null, Owner, WireCount - CountDelta(key, false), WireBytes - ContextWireFormat.EntrySize(key, _values[index]), TraceAfterRemove(key));
     }
 
     /// <summary>Removes every entry whose key matches <paramref name="predicate"/>.</summary>
@@ -242,7 +249,7 @@ internal sealed class ContextSnapshot
 
     /// <summary>The same entries under another owner; entries are shared, not copied.</summary>
     internal ContextSnapshot WithOwner(object? owner) =>
-        ReferenceEquals(owner, Owner) ? this : new ContextSnapshot(_keys, _values, _large, owner, WireCount, WireBytes);
+        ReferenceEquals(owner, Owner) ? this : new ContextSnapshot(_keys, _values, _large, owner, WireCount, WireBytes, Trace);
 
     /// <summary>
     /// <see cref="With(IContextVar, object?)"/> for a set made by user code: refuses, before anything changes, a
@@ -264,6 +271,10 @@ internal sealed class ContextSnapshot
 
         return result;
     }
+
+    private object? TraceAfterSet(IContextVar key, object? value) => ReferenceEquals(key, TraceCarrier.Var) ? value : Trace;
+
+    private object? TraceAfterRemove(IContextVar key) => ReferenceEquals(key, TraceCarrier.Var) ? null : Trace;
 
     // A process-local key contributes nothing to the wire counts.
     private static int CountDelta(IContextVar key, bool hadOld) =>

@@ -2,7 +2,9 @@ namespace ActorContext;
 
 /// <summary>
 /// Thrown by a set that would make the distributed part of the context larger than
-/// <see cref="DistributedContext.MaxEncodedBytes"/>. The set does not happen: nothing is truncated.
+/// <see cref="DistributedContext.MaxEncodedBytes"/>. The set does not happen: nothing is truncated. Also thrown when
+/// a message is serialized for another node and the trace it carries (the trace state and baggage of
+/// <c>Activity.Current</c>, set outside this library) makes its context too large: the message is not sent.
 /// </summary>
 public sealed class ContextTooLargeException : InvalidOperationException
 {
@@ -17,6 +19,22 @@ public sealed class ContextTooLargeException : InvalidOperationException
         EncodedBytes = encodedBytes;
         Limit = limit;
     }
+
+    private ContextTooLargeException(int encodedBytes, int limit, string message)
+        : base(message)
+    {
+        EncodedBytes = encodedBytes;
+        Limit = limit;
+    }
+
+    /// <summary>A message's context, trace included, is over the limit when it is about to cross nodes.</summary>
+    internal static ContextTooLargeException ForMessage(int encodedBytes, int limit, bool hasTrace) =>
+        new(
+            encodedBytes,
+            limit,
+            $"A message's distributed context is {encodedBytes} bytes when encoded{(hasTrace ? ", with the trace of the Activity current when it was sent" : string.Empty)}, " +
+            $"over the limit of {limit} bytes (DistributedContext.MaxEncodedBytes), so it was not sent. " +
+            (hasTrace ? "Trim that Activity's baggage and trace state, or raise the limit on every node." : "Raise the limit on every node."));
 
     /// <summary>The encoded size the context would have had.</summary>
     public int EncodedBytes { get; }

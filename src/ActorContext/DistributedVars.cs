@@ -34,9 +34,10 @@ internal static class DistributedVars
     {
         if (!s_builtInsRegistered)
         {
-            // The library's own distributed vars (the deadline) must be known before a payload is decoded, even on a
+            // The library's own distributed vars (the deadline, the trace) must be known before a payload is decoded, even on a
             // node whose code never touched them: running their class's initializer registers them.
             RuntimeHelpers.RunClassConstructor(typeof(FlowDeadline).TypeHandle);
+            RuntimeHelpers.RunClassConstructor(typeof(TraceCarrier).TypeHandle);
             s_builtInsRegistered = true;
         }
 

@@ -34,6 +34,7 @@ internal sealed class ContextActorCell : ActorCell
     private bool _created;
     private PersistenceContextTracker? _persistence;
     private bool _remembersContexts;
+    private bool _tracesHops;
 
     public ContextActorCell(
         ActorSystemImpl system,
@@ -66,6 +67,12 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
+        if (context?.Trace is not null && _tracesHops)
+        {
+            ReceiveTraced(inner, context, scheduled: message is not ContextEnvelope);
+            return;
+        }
+
         if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
         {
             ContextSnapshot.Restore(context);
@@ -74,6 +81,33 @@ internal sealed class ContextActorCell : ActorCell
         }
 
         ReceiveWithBookkeeping(inner, context);
+    }
+
+    /// <summary>A message that carries a trace: Receive runs under the sender's trace (see <see cref="HopTracing"/>).</summary>
+    private void ReceiveTraced(object inner, ContextSnapshot context, bool scheduled)
+    {
+        ContextSnapshot.Restore(context);
+        var hop = HopTracing.Enter(context.Trace!, this, inner, scheduled);
+        try
+        {
+            if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
+            {
+                base.ReceiveMessage(inner);
+            }
+            else
+            {
+                ReceiveWithBookkeeping(inner, context);
+            }
+        }
+        catch (Exception ex)
+        {
+            HopTracing.Fail(hop, ex);
+            throw;
+        }
+        finally
+        {
+            HopTracing.Exit(hop);
+        }
     }
 
     /// <summary>
@@ -187,7 +221,11 @@ internal sealed class ContextActorCell : ActorCell
         // Akka's own actors (remoting endpoints, sharding regions, routers, the TestKit's probes) pass messages on:
         // a message of an expired flow is stopped where it would reach user code, not in the transport.
         var ns = actor.GetType().Namespace ?? string.Empty;
-        _dropExpired = _dropExpiredSetting && ns != "Akka" && !ns.StartsWith("Akka.", StringComparison.Ordinal);
+        var akkas = ns == "Akka" || ns.StartsWith("Akka.", StringComparison.Ordinal);
+        _dropExpired = _dropExpiredSetting && !akkas;
+
+        // They get no span and no Activity either: the trace passes through them in the context they pass on.
+        _tracesHops = !akkas;
         return actor;
     }
 

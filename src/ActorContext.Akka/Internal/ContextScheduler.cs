@@ -24,6 +24,8 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
     public ContextScheduler(Config config, ILoggingAdapter log)
         : base(config, log)
     {
+        // Every propagating system has this scheduler: from now on, notice when tracing starts being used.
+        TraceCarrier.Watch();
         var innerType = config.GetString(InnerImplementationPath, string.Empty);
         if (string.IsNullOrWhiteSpace(innerType))
         {
@@ -89,7 +91,7 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
 
     private static void Capture(ref ICanTell receiver, ref object message)
     {
-        var context = ContextSnapshot.Current;
+        var context = Propagation.Capture();
         if (context is null || context.IsEmpty)
         {
             return;
@@ -107,13 +109,13 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
 
     private static Action Capture(Action action)
     {
-        var context = ContextSnapshot.Current;
+        var context = Propagation.Capture();
         return context is null || context.IsEmpty ? action : () => Propagation.RunIn(context, action);
     }
 
     private static IRunnable Capture(IRunnable runnable)
     {
-        var context = ContextSnapshot.Current;
+        var context = Propagation.Capture();
         return context is null || context.IsEmpty ? runnable : new ContextRestoringRunnable(runnable, context);
     }
 

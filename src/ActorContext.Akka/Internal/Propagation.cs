@@ -20,7 +20,7 @@ internal static class Propagation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static object Wrap(object message)
     {
-        var context = RememberedContexts.TryRecall(message, out var remembered) ? remembered : ContextSnapshot.Current;
+        var context = RememberedContexts.TryRecall(message, out var remembered) ? remembered : Capture();
         if (context is null || context.IsEmpty || message is ContextEnvelope || message is IAutoReceivedMessage || message is ReceiveTimeout
             || message is AllDeadLetters)
         {
@@ -30,6 +30,14 @@ internal static class Propagation
         }
 
         return ContextEnvelope.Create(message, context);
+    }
+
+    /// <summary>The context a message sent now carries: the current snapshot plus, once tracing is in use, the current Activity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ContextSnapshot? Capture()
+    {
+        var context = ContextSnapshot.Current;
+        return TraceCarrier.InUse ? TraceCarrier.Attach(context) : context;
     }
 
     /// <summary>Splits a delivered message into the user's message and the context it carried.</summary>

@@ -1,0 +1,303 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+
+namespace ActorContext;
+
+/// <summary>
+/// Carries the W3C trace context (<see cref="Activity.Current"/>) inside a context snapshot, so it travels wherever
+/// the snapshot travels: with messages, into timers, across nodes in the closed wire format.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The trace is an internal distributed entry (<c>actor-context.trace</c>) whose value is the sender's
+/// <see cref="Activity"/> within a process, or a <see cref="RemoteParent"/> decoded from another node. A snapshot
+/// knows its trace entry without a lookup (<see cref="ContextSnapshot.Trace"/>), so a receiver pays one field read
+/// when there is none.
+/// </para>
+/// <para>
+/// Nothing is read from <see cref="Activity.Current"/> until an Activity has been current somewhere in the process
+/// (<see cref="InUse"/>): a system that never traces pays nothing per message for this.
+/// </para>
+/// </remarks>
+internal static class TraceCarrier
+{
+    internal const string VarName = "actor-context.trace";
+
+    /// <summary>The trace entry; its value is an <see cref="Activity"/> or a <see cref="RemoteParent"/>.</summary>
+    internal static readonly ContextVar<object> Var = new(VarName, new TraceCodec());
+
+    private static volatile bool s_inUse;
+    private static int s_watching;
+
+    [ThreadStatic]
+    private static ContextSnapshot? t_lastBase;
+
+    [ThreadStatic]
+    private static Activity? t_lastActivity;
+
+    [ThreadStatic]
+    private static ContextSnapshot? t_lastDerived;
+
+    /// <summary>Whether an Activity has been current in this process since <see cref="Watch"/>.</summary>
+    internal static bool InUse => s_inUse;
+
+    /// <summary>Starts watching for the first Activity to become current; idempotent.</summary>
+    internal static void Watch()
+    {
+        if (s_inUse || Interlocked.Exchange(ref s_watching, 1) == 1)
+        {
+            return;
+        }
+
+        Activity.CurrentChanged += OnCurrentChanged;
+        if (Activity.Current is not null)
+        {
+            MarkInUse();
+        }
+    }
+
+    /// <summary>Turns capture on (a trace arrived from another node, or an Activity became current).</summary>
+    internal static void MarkInUse()
+    {
+        if (s_inUse)
+        {
+            return;
+        }
+
+        s_inUse = true;
+        Activity.CurrentChanged -= OnCurrentChanged;
+    }
+
+    private static void OnCurrentChanged(object? sender, ActivityChangedEventArgs e)
+    {
+        if (e.Current is not null)
+        {
+            MarkInUse();
+        }
+    }
+
+    /// <summary>
+    /// Returns <paramref name="context"/> with the current Activity as its trace entry, or unchanged when there is no
+    /// current Activity (an inherited trace entry then stays) or it already is the entry.
+    /// </summary>
+    /// <remarks>
+    /// A receiver that sends several messages derives one snapshot: the last derivation is kept per thread.
+    /// Activities with hierarchical ids (not W3C) are not carried.
+    /// </remarks>
+    internal static ContextSnapshot? Attach(ContextSnapshot? context)
+    {
+        var activity = Activity.Current;
+        if (activity is null
+            || (context is not null && ReferenceEquals(context.Trace, activity))
+            || activity.IdFormat != ActivityIdFormat.W3C)
+        {
+            return context;
+        }
+
+        if (ReferenceEquals(t_lastActivity, activity) && ReferenceEquals(t_lastBase, context))
+        {
+            return t_lastDerived;
+        }
+
+        var derived = (context ?? ContextSnapshot.Empty).With(Var, activity);
+        t_lastBase = context;
+        t_lastActivity = activity;
+        t_lastDerived = derived;
+        return derived;
+    }
+
+    /// <summary>The trace ids of a trace entry's value.</summary>
+    internal static ActivityContext ContextOf(object trace) => trace switch
+    {
+        Activity activity => activity.Context,
+        RemoteParent remote => remote.Context,
+        _ => default,
+    };
+
+    /// <summary>
+    /// A trace entry's baggage, in <see cref="Activity.Baggage"/> order (first wins for duplicate keys).
+    /// </summary>
+    internal static IEnumerable<KeyValuePair<string, string?>> BaggageOf(object trace) => trace switch
+    {
+        Activity activity => activity.Baggage,
+        RemoteParent remote => remote.Baggage,
+        _ => [],
+    };
+
+    /// <summary>A trace received from another node: the parent span's ids and the trace's baggage.</summary>
+    internal sealed class RemoteParent(ActivityContext context, KeyValuePair<string, string?>[] baggage)
+    {
+        public ActivityContext Context { get; } = context;
+
+        public KeyValuePair<string, string?>[] Baggage { get; } = baggage;
+
+        public override string ToString() => $"00-{Context.TraceId}-{Context.SpanId}-{(byte)Context.TraceFlags:x2}";
+    }
+
+    /// <summary>
+    /// Version 1: <c>version:u8 traceId:16 spanId:8 flags:u8 traceStateLength:varint traceState:utf8 baggageCount:varint
+    /// (keyLength:varint key:utf8 hasValue:u8 [valueLength:varint value:utf8])*</c>.
+    /// </summary>
+    private sealed class TraceCodec : IContextCodec<object>
+    {
+        private const byte Version = 1;
+        private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+        public byte[] Encode(object value)
+        {
+            var context = ContextOf(value);
+            var traceState = context.TraceState ?? string.Empty;
+            var baggage = BaggageOf(value) as KeyValuePair<string, string?>[] ?? BaggageOf(value).ToArray();
+
+            var size = 1 + 16 + 8 + 1 + StringSize(traceState) + ContextWireFormat.VarintSize(baggage.Length);
+            foreach (var (key, item) in baggage)
+            {
+                size += StringSize(key) + 1 + (item is null ? 0 : StringSize(item));
+            }
+
+            var buffer = new byte[size];
+            var span = buffer.AsSpan();
+            span[0] = Version;
+            context.TraceId.CopyTo(span.Slice(1, 16));
+            context.SpanId.CopyTo(span.Slice(17, 8));
+            span[25] = (byte)context.TraceFlags;
+            var position = 26 + WriteString(span[26..], traceState);
+            position += WriteVarint(span[position..], baggage.Length);
+            foreach (var (key, item) in baggage)
+            {
+                position += WriteString(span[position..], key);
+                span[position++] = item is null ? (byte)0 : (byte)1;
+                if (item is not null)
+                {
+                    position += WriteString(span[position..], item);
+                }
+            }
+
+            return buffer;
+        }
+
+        public object Decode(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.Length < 27)
+            {
+                throw new FormatException($"A trace entry is at least 27 bytes, not {bytes.Length}.");
+            }
+
+            if (bytes[0] != Version)
+            {
+                throw new FormatException($"A trace entry has version {bytes[0]}; this node reads version {Version}.");
+            }
+
+            if (!bytes.Slice(1, 16).ContainsAnyExcept((byte)0) || !bytes.Slice(17, 8).ContainsAnyExcept((byte)0))
+            {
+                throw new FormatException("A trace entry has an all-zero trace or span id, which W3C trace context forbids.");
+            }
+
+            var traceId = ActivityTraceId.CreateFromBytes(bytes.Slice(1, 16));
+            var spanId = ActivitySpanId.CreateFromBytes(bytes.Slice(17, 8));
+
+            var flags = (ActivityTraceFlags)(bytes[25] & 0x01);
+            var position = 26;
+            var traceState = ReadString(bytes, ref position, "trace state");
+            var count = ReadVarint(bytes, ref position, "baggage count");
+            if (count > (bytes.Length - position) / 2)
+            {
+                throw new FormatException($"A trace entry claims {count} baggage items, impossible in the {bytes.Length - position} bytes that follow.");
+            }
+
+            var baggage = new KeyValuePair<string, string?>[count];
+            for (var i = 0; i < count; i++)
+            {
+                var key = ReadString(bytes, ref position, "baggage key");
+                if (position >= bytes.Length)
+                {
+                    throw new FormatException("A trace entry is truncated inside its baggage.");
+                }
+
+                var hasValue = bytes[position++];
+                if (hasValue > 1)
+                {
+                    throw new FormatException($"A baggage item has value marker {hasValue}.");
+                }
+
+                baggage[i] = new(key, hasValue == 1 ? ReadString(bytes, ref position, "baggage value") : null);
+            }
+
+            if (position != bytes.Length)
+            {
+                throw new FormatException($"A trace entry has {bytes.Length - position} bytes after its baggage.");
+            }
+
+            var context = new ActivityContext(traceId, spanId, flags, traceState.Length == 0 ? null : traceState, isRemote: true);
+            return new RemoteParent(context, baggage);
+        }
+
+        private static int StringSize(string value)
+        {
+            var bytes = Encoding.UTF8.GetByteCount(value);
+            return ContextWireFormat.VarintSize(bytes) + bytes;
+        }
+
+        private static int WriteString(Span<byte> span, string value)
+        {
+            var prefix = WriteVarint(span, Encoding.UTF8.GetByteCount(value));
+            return prefix + Encoding.UTF8.GetBytes(value, span[prefix..]);
+        }
+
+        private static int WriteVarint(Span<byte> span, int value)
+        {
+            var v = (uint)value;
+            var i = 0;
+            while (v >= 0x80)
+            {
+                span[i++] = (byte)(v | 0x80);
+                v >>= 7;
+            }
+
+            span[i++] = (byte)v;
+            return i;
+        }
+
+        private static int ReadVarint(ReadOnlySpan<byte> bytes, ref int position, string what)
+        {
+            uint result = 0;
+            for (var shift = 0; shift < 35; shift += 7)
+            {
+                if (position >= bytes.Length)
+                {
+                    throw new FormatException($"A trace entry is truncated in its {what}.");
+                }
+
+                var b = bytes[position++];
+                result |= (uint)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return result <= int.MaxValue ? (int)result : throw new FormatException($"The {what} of a trace entry is out of range.");
+                }
+            }
+
+            throw new FormatException($"The {what} of a trace entry is not a valid varint.");
+        }
+
+        private static string ReadString(ReadOnlySpan<byte> bytes, ref int position, string what)
+        {
+            var length = ReadVarint(bytes, ref position, what + " length");
+            if (length > bytes.Length - position)
+            {
+                throw new FormatException($"The {what} of a trace entry claims {length} bytes; {bytes.Length - position} remain.");
+            }
+
+            try
+            {
+                var value = s_strictUtf8.GetString(bytes.Slice(position, length));
+                position += length;
+                return value;
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new FormatException($"The {what} of a trace entry is not valid UTF-8.", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+
+namespace ActorContext.Tests;
+
+/// <summary>The trace entry: capture of Activity.Current into a snapshot, and its wire encoding.</summary>
+public sealed class TraceCarrierTests : IDisposable
+{
+    private readonly Activity? _outer = Activity.Current;
+
+    private static Activity StartActivity(ActivityTraceFlags flags = ActivityTraceFlags.Recorded, string? traceState = "a=1,b=2")
+    {
+        var activity = new Activity("carrier-test");
+        activity.SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), flags);
+        activity.TraceStateString = traceState;
+        activity.AddBaggage("k1", "v1");
+        activity.AddBaggage("k2", null);
+        activity.AddBaggage("k1", "shadowed-by-nothing"); // same key twice: enumeration order decides which wins
+        return activity.Start();
+    }
+
+    private static byte[] EncodeTraceOf(Activity activity)
+    {
+        var snapshot = ContextSnapshot.Empty.With(TraceCarrier.Var, activity);
+        return ContextWireFormat.Encode(snapshot);
+    }
+
+    [Fact]
+    public void Attach_WithoutActivity_ReturnsTheSameSnapshot()
+    {
+        Activity.Current = null;
+        var snapshot = ContextSnapshot.Empty.With(new ContextVar<string>("carrier-a"), "x");
+
+        Assert.Same(snapshot, TraceCarrier.Attach(snapshot));
+        Assert.Null(TraceCarrier.Attach(null));
+    }
+
+    [Fact]
+    public void Attach_WithActivity_AddsItAsTheTraceEntry_OnceForRepeatedSends()
+    {
+        var var = new ContextVar<string>("carrier-b");
+        var snapshot = ContextSnapshot.Empty.With(var, "x");
+        var activity = StartActivity();
+
+        var first = TraceCarrier.Attach(snapshot)!;
+        var second = TraceCarrier.Attach(snapshot);
+
+        Assert.Same(activity, first.Trace);
+        Assert.Same(first, second);
+        Assert.True(first.TryGet(var, out var value));
+        Assert.Equal("x", value);
+        Assert.Same(first, TraceCarrier.Attach(first));
+        Assert.Null(snapshot.Trace);
+    }
+
+    [Fact]
+    public void Attach_NoContextButAnActivity_MakesAContextHoldingOnlyTheTrace()
+    {
+        var activity = StartActivity();
+
+        var attached = TraceCarrier.Attach(null)!;
+
+        Assert.Same(activity, attached.Trace);
+        Assert.Equal(1, attached.Count);
+    }
+
+    [Fact]
+    public void TraceField_FollowsSetReplaceAndRemove()
+    {
+        var first = StartActivity();
+        var second = StartActivity();
+        var withFirst = ContextSnapshot.Empty.With(new ContextVar<int>("carrier-c"), 1).With(TraceCarrier.Var, first);
+
+        Assert.Same(first, withFirst.Trace);
+        Assert.Same(second, withFirst.With(TraceCarrier.Var, second).Trace);
+        Assert.Null(withFirst.Without(TraceCarrier.Var).Trace);
+        Assert.Same(first, withFirst.WithOwner(new object()).Trace);
+    }
+
+    [Fact]
+    public void Wire_RoundTrip_KeepsIdsFlagsTraceStateAndBaggage()
+    {
+        var activity = StartActivity();
+
+        var decoded = ContextWireFormat.Decode(EncodeTraceOf(activity), DistributedContext.MaxEncodedBytes)!;
+
+        var remote = Assert.IsType<TraceCarrier.RemoteParent>(decoded.Trace);
+        Assert.Equal(activity.TraceId, remote.Context.TraceId);
+        Assert.Equal(activity.SpanId, remote.Context.SpanId);
+        Assert.Equal(ActivityTraceFlags.Recorded, remote.Context.TraceFlags);
+        Assert.Equal("a=1,b=2", remote.Context.TraceState);
+        Assert.True(remote.Context.IsRemote);
+        Assert.Equal(activity.Baggage.ToArray(), remote.Baggage);
+    }
+
+    [Fact]
+    public void Wire_UnsampledAndNoTraceState_RoundTrip()
+    {
+        var activity = StartActivity(ActivityTraceFlags.None, traceState: null);
+
+        var remote = (TraceCarrier.RemoteParent)ContextWireFormat.Decode(EncodeTraceOf(activity), DistributedContext.MaxEncodedBytes)!.Trace!;
+
+        Assert.Equal(ActivityTraceFlags.None, remote.Context.TraceFlags);
+        Assert.Null(remote.Context.TraceState);
+    }
+
+    [Fact]
+    public void Wire_RemoteParentEncodesAgain_ForTheNextNode()
+    {
+        var activity = StartActivity();
+        var onceDecoded = ContextWireFormat.Decode(EncodeTraceOf(activity), DistributedContext.MaxEncodedBytes)!;
+        var reencoded = ContextWireFormat.Encode(ContextSnapshot.Empty.With(TraceCarrier.Var, onceDecoded.Trace));
+
+        Assert.Equal(EncodeTraceOf(activity), reencoded);
+    }
+
+    [Fact]
+    public void Wire_EveryTruncationAndEveryByteFlip_DecodesOrThrowsTheTypedError()
+    {
+        var encoded = EncodeTraceOf(StartActivity());
+        for (var length = 0; length < encoded.Length; length++)
+        {
+            var truncated = encoded[..length];
+            if (length == 0)
+            {
+                Assert.Null(ContextWireFormat.Decode(truncated, DistributedContext.MaxEncodedBytes));
+                continue;
+            }
+
+            Assert.Throws<ContextFormatException>(() => ContextWireFormat.Decode(truncated, DistributedContext.MaxEncodedBytes));
+        }
+
+        var random = new Random(7);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var mutated = (byte[])encoded.Clone();
+            mutated[random.Next(mutated.Length)] ^= (byte)random.Next(1, 256);
+            try
+            {
+                ContextWireFormat.Decode(mutated, DistributedContext.MaxEncodedBytes);
+            }
+            catch (ContextFormatException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void Wire_AllZeroTraceId_IsRejected()
+    {
+        var encoded = EncodeTraceOf(StartActivity());
+        // version, entry count, kind, name length, name, value tag, codec length (one byte each but the name).
+        var payloadStart = 1 + 1 + 1 + 1 + TraceCarrier.VarName.Length + 1 + 1;
+        Assert.Equal(1, encoded[payloadStart]); // the trace entry's own version byte
+        Array.Clear(encoded, payloadStart + 1, 16);
+
+        var error = Assert.Throws<ContextFormatException>(() => ContextWireFormat.Decode(encoded, DistributedContext.MaxEncodedBytes));
+        Assert.Contains("all-zero", error.Message);
+    }
+
+    public void Dispose() => Activity.Current = _outer;
+}
