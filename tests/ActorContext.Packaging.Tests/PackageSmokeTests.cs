@@ -11,7 +11,7 @@ namespace ActorContext.Packaging.Tests;
 /// <remarks>
 /// <para>
 /// Steps: copy the repository's build files and <c>src/</c> into a temporary folder (so packing neither touches
-/// this work tree's <c>bin/obj</c> nor races a build running in it), pack the four libraries there with a unique
+/// this work tree's <c>bin/obj</c> nor races a build running in it), pack the libraries there with a unique
 /// pre-release version (<c>&lt;VersionPrefix&gt;-test&lt;timestamp&gt;</c>, so no NuGet cache can hand back an older build), check
 /// each package's metadata, then write a throwaway console project by hand in another temporary folder — with a
 /// <c>nuget.config</c> naming the local feed and nuget.org — that references <c>ActorContext.Akka</c> at that

@@ -42,10 +42,10 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
     /// <summary>Usings added for fragments.</summary>
     private static readonly string[] CommonUsings =
     [
-        "ActorContext", "ActorContext.Akka", "ActorContext.Hosting", "ActorContext.TestKit",
+        "ActorContext", "ActorContext.Akka", "ActorContext.Hosting", "ActorContext.TestKit", "ActorContext.OpenTelemetry",
         "Akka.Actor", "Akka.Configuration", "Akka.Hosting", "Akka.TestKit.Xunit2",
         "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
-        "Xunit",
+        "OpenTelemetry.Trace", "System.Diagnostics", "Xunit",
     ];
 
     /// <summary>Names a fragment may use without declaring them, and the harness's declaration of each.</summary>
@@ -240,7 +240,7 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Everything this test process can load: the .NET runtime, the four libraries and what the test project
+    /// Everything this test process can load: the .NET runtime, the libraries and what the test project
     /// references (Akka, Akka.Hosting, Microsoft.Extensions.Hosting, Akka.TestKit.Xunit2, xunit).
     /// </summary>
     private static IReadOnlyList<MetadataReference> LoadReferences()

@@ -11,6 +11,7 @@ internal static class Repo
         "ActorContext.Hosting",
         "ActorContext.TestKit",
         "ActorContext.Remote",
+        "ActorContext.OpenTelemetry",
     ];
 
     private static readonly Lazy<string> s_root = new(() =>
