@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ActorContext.Hosting;
 
@@ -27,7 +28,9 @@ public static class MessageContextLoggingExtensions
     /// <returns>The same builder.</returns>
     /// <remarks>
     /// Registers the logger factory's <see cref="IExternalScopeProvider"/>; it replaces another one registered before.
-    /// Calling it again replaces the options.
+    /// Calling it again replaces the options. The factory's <see cref="LoggerFactoryOptions.ActivityTrackingOptions"/>
+    /// keep working (trace and span ids of <c>Activity.Current</c>, which propagation makes the sender's trace in
+    /// actors, Akka's logger actor included).
     /// </remarks>
     public static ILoggingBuilder AddMessageContext(this ILoggingBuilder builder, Action<MessageContextLoggingOptions>? configure = null)
     {
@@ -35,7 +38,9 @@ public static class MessageContextLoggingExtensions
         var options = new MessageContextLoggingOptions();
         configure?.Invoke(options);
         builder.Services.RemoveAll<IExternalScopeProvider>();
-        builder.Services.AddSingleton<IExternalScopeProvider>(new MessageContextScopeProvider(options));
+        builder.Services.AddSingleton<IExternalScopeProvider>(services => new MessageContextScopeProvider(
+            options,
+            services.GetService<IOptions<LoggerFactoryOptions>>()?.Value.ActivityTrackingOptions ?? ActivityTrackingOptions.None));
         return builder;
     }
 }

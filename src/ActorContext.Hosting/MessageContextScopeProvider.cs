@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace ActorContext.Hosting;
@@ -11,14 +12,31 @@ namespace ActorContext.Hosting;
 /// Providers read scopes while the log call runs (the console logger formats before queueing), so the entries are
 /// those of the code that logged. Lines logged through Akka's <c>ILoggingAdapter</c> are written later by the
 /// logger actor; that actor receives the log event as a message, so propagation makes the logging actor's context
-/// current again while the line is written — captured at the log call, not at write time.
+/// current again while the line is written — captured at the log call, not at write time. The same goes for the
+/// trace: a logger factory that has its own scope provider ignores <see cref="LoggerFactoryOptions.ActivityTrackingOptions"/>,
+/// so this one adds the Activity's ids (and tags and baggage, if asked for) as the factory would have.
 /// </remarks>
-internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions options) : IExternalScopeProvider
+internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions options, ActivityTrackingOptions tracking) : IExternalScopeProvider
 {
     private readonly LoggerExternalScopeProvider _scopes = new();
 
     public void ForEachScope<TState>(Action<object?, TState> callback, TState state)
     {
+        if (tracking != ActivityTrackingOptions.None && Activity.Current is { } activity)
+        {
+            callback(new ActivityLogScope(activity, tracking), state);
+            if ((tracking & ActivityTrackingOptions.Tags) != 0 && activity.TagObjects.Any())
+            {
+                callback(activity.TagObjects.ToArray(), state);
+            }
+
+            if ((tracking & ActivityTrackingOptions.Baggage) != 0 && activity.Baggage.Any())
+            {
+                // As structured properties (string to object), like the context entries and the tags.
+                callback(activity.Baggage.Select(static b => new KeyValuePair<string, object?>(b.Key, b.Value)).ToArray(), state);
+            }
+        }
+
         var entries = ContextLogScope.Capture(options);
         if (entries is not null)
         {
@@ -29,6 +47,54 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
     }
 
     public IDisposable Push(object? state) => _scopes.Push(state);
+
+    /// <summary>The ids <see cref="ActivityTrackingOptions"/> asks for, under the names the logger factory uses.</summary>
+    private sealed class ActivityLogScope : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        private readonly KeyValuePair<string, object?>[] _items;
+
+        public ActivityLogScope(Activity activity, ActivityTrackingOptions tracking)
+        {
+            var items = new List<KeyValuePair<string, object?>>(5);
+            var w3c = activity.IdFormat == ActivityIdFormat.W3C;
+            if ((tracking & ActivityTrackingOptions.SpanId) != 0)
+            {
+                items.Add(new("SpanId", w3c ? activity.SpanId.ToHexString() : activity.Id));
+            }
+
+            if ((tracking & ActivityTrackingOptions.TraceId) != 0)
+            {
+                items.Add(new("TraceId", w3c ? activity.TraceId.ToHexString() : activity.RootId));
+            }
+
+            if ((tracking & ActivityTrackingOptions.ParentId) != 0)
+            {
+                items.Add(new("ParentId", w3c ? activity.ParentSpanId.ToHexString() : activity.ParentId));
+            }
+
+            if ((tracking & ActivityTrackingOptions.TraceState) != 0)
+            {
+                items.Add(new("TraceState", activity.TraceStateString));
+            }
+
+            if ((tracking & ActivityTrackingOptions.TraceFlags) != 0)
+            {
+                items.Add(new("TraceFlags", activity.ActivityTraceFlags));
+            }
+
+            _items = [.. items];
+        }
+
+        public int Count => _items.Length;
+
+        public KeyValuePair<string, object?> this[int index] => _items[index];
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_items).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => string.Join(", ", _items.Select(static i => $"{i.Key}:{i.Value}"));
+    }
 
     /// <summary>Context entries as structured scope properties; prints as <c>request-id:r-1, tenant:acme</c>.</summary>
     private sealed class ContextLogScope(KeyValuePair<string, object?>[] entries) : IReadOnlyList<KeyValuePair<string, object?>>

@@ -83,10 +83,13 @@ public class LoggingTests
         });
     }
 
-    private static async Task<(IHost Host, CapturingProvider Logs)> StartAsync(Action<MessageContextLoggingOptions>? configure = null)
+    private static async Task<(IHost Host, CapturingProvider Logs)> StartAsync(
+        Action<MessageContextLoggingOptions>? configure = null,
+        ActivityTrackingOptions tracking = ActivityTrackingOptions.None)
     {
         var logs = new CapturingProvider();
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = tracking);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.AddMessageContext(configure);
@@ -149,6 +152,41 @@ public class LoggingTests
         Assert.Equal("acme", sync.ScopeValues["tenant"]);
         var afterAwait = await WaitForAsync(logs, "after-await w2");
         Assert.Equal("log-2", afterAwait.ScopeValues["request-id"]);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddMessageContext_WithActivityTracking_AkkaAndMelLinesInsideActorsCarryTheSendersTraceId()
+    {
+        var (host, logs) = await StartAsync(tracking: ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.Baggage);
+        using var _ = host;
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("actor");
+        var akkaLogging = system.ActorOf(Props.Create(() => new AkkaLogging()));
+        var melLogging = system.ActorOf(Props.Create(() => new MelLogging(logger)));
+        var outer = System.Diagnostics.Activity.Current;
+
+        // The edge's Activity has stopped by the time the lines are written: they still belong to its trace.
+        var edge = new System.Diagnostics.Activity("edge").AddBaggage("user", "u-9").Start();
+        await InContext("traced-1", () =>
+        {
+            akkaLogging.Tell(new Work("traced"));
+            melLogging.Tell(new Work("traced"));
+            return Task.FromResult(0);
+        });
+        edge.Stop();
+        System.Diagnostics.Activity.Current = outer;
+
+        foreach (var line in new[] { await WaitForAsync(logs, "sync traced"), await WaitForAsync(logs, "mel traced") })
+        {
+            Assert.Equal(edge.TraceId.ToHexString(), line.ScopeValues["TraceId"]);
+            Assert.NotEqual(edge.SpanId.ToHexString(), line.ScopeValues["SpanId"]);
+            Assert.Equal("u-9", line.ScopeValues["user"]);
+            Assert.Equal("traced-1", line.ScopeValues["request-id"]);
+        }
+
+        akkaLogging.Tell(new Work("untraced"));
+        Assert.False((await WaitForAsync(logs, "sync untraced")).ScopeValues.ContainsKey("TraceId"));
         await host.StopAsync();
     }
 

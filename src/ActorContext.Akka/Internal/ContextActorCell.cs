@@ -34,7 +34,7 @@ internal sealed class ContextActorCell : ActorCell
     private bool _created;
     private PersistenceContextTracker? _persistence;
     private bool _remembersContexts;
-    private bool _tracesHops;
+    private bool _hopSpans;
 
     public ContextActorCell(
         ActorSystemImpl system,
@@ -67,7 +67,7 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        if (context?.Trace is not null && _tracesHops)
+        if (context?.Trace is not null)
         {
             ReceiveTraced(inner, context, scheduled: message is not ContextEnvelope);
             return;
@@ -87,7 +87,7 @@ internal sealed class ContextActorCell : ActorCell
     private void ReceiveTraced(object inner, ContextSnapshot context, bool scheduled)
     {
         ContextSnapshot.Restore(context);
-        var hop = HopTracing.Enter(context.Trace!, this, inner, scheduled);
+        var hop = HopTracing.Enter(context.Trace!, this, inner, scheduled, _hopSpans);
         try
         {
             if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
@@ -224,8 +224,9 @@ internal sealed class ContextActorCell : ActorCell
         var akkas = ns == "Akka" || ns.StartsWith("Akka.", StringComparison.Ordinal);
         _dropExpired = _dropExpiredSetting && !akkas;
 
-        // They get no span and no Activity either: the trace passes through them in the context they pass on.
-        _tracesHops = !akkas;
+        // They get no span of their own (the trace passes through them in the context they pass on), but run under the
+        // sender's trace like any actor: the logger actor writes Akka's log lines, and MEL reads trace ids there.
+        _hopSpans = !akkas;
         return actor;
     }
 

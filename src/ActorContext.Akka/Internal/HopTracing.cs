@@ -34,27 +34,27 @@ internal static class HopTracing
     /// <summary>What <see cref="Exit"/> needs to undo <see cref="Enter"/>.</summary>
     internal readonly record struct Hop(Activity? Previous, Activity? Span);
 
-    /// <summary>Makes the trace carried by a message current for its Receive.</summary>
-    internal static Hop Enter(object trace, ActorCell cell, object message, bool scheduled)
+    /// <summary>Makes the trace carried by a message current for its Receive; with a span of its own when <paramref name="span"/> and someone listens.</summary>
+    internal static Hop Enter(object trace, ActorCell cell, object message, bool scheduled, bool span)
     {
         var previous = Activity.Current;
         var parent = TraceCarrier.ContextOf(trace);
-        if (s_source.HasListeners())
+        if (span && s_source.HasListeners())
         {
-            var span = s_source.CreateActivity(SpanName(message), ActivityKind.Consumer, parent);
-            if (span is not null)
+            var hop = s_source.CreateActivity(SpanName(message), ActivityKind.Consumer, parent);
+            if (hop is not null)
             {
-                CopyBaggage(trace, span);
-                if (span.IsAllDataRequested)
+                CopyBaggage(trace, hop);
+                if (hop.IsAllDataRequested)
                 {
-                    span.SetTag("akka.actor.path", cell.Self.Path.ToString());
-                    span.SetTag("akka.actor.type", cell.Props.Type?.FullName);
-                    span.SetTag("akka.message.type", message.GetType().FullName);
-                    span.SetTag("akka.hop", HopKind(cell.Sender, scheduled));
+                    hop.SetTag("akka.actor.path", cell.Self.Path.ToString());
+                    hop.SetTag("akka.actor.type", cell.Props.Type?.FullName);
+                    hop.SetTag("akka.message.type", message.GetType().FullName);
+                    hop.SetTag("akka.hop", HopKind(cell.Sender, scheduled));
                 }
 
-                span.Start();
-                return new Hop(previous, span);
+                hop.Start();
+                return new Hop(previous, hop);
             }
         }
 
