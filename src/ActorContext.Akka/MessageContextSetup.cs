@@ -44,19 +44,27 @@ public static class MessageContextSetup
     public static Config WithMessageContext(this Config config, MessageContextOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        options ??= new MessageContextOptions();
+        return PropagationConfig(config, options ?? new MessageContextOptions(), withProvider: true);
+    }
 
+    /// <summary>
+    /// The settings that turn propagation on, over <paramref name="config"/>; the provider too when
+    /// <paramref name="withProvider"/> (Akka.Hosting chooses it through its builder instead).
+    /// </summary>
+    internal static Config PropagationConfig(Config config, MessageContextOptions options, bool withProvider)
+    {
         var provider = config.GetString("akka.actor.provider", "local")?.Trim() ?? "local";
-        var providerType = ContextProviderFor(provider);
+        var providerType = withProvider ? ContextProviderFor(provider) : string.Empty;
 
         var scheduler = config.GetString("akka.scheduler.implementation", string.Empty)?.Trim() ?? string.Empty;
         var inner = scheduler.Length == 0 || scheduler == s_schedulerType
             ? config.GetString(ContextScheduler.InnerImplementationPath, string.Empty) ?? string.Empty
             : scheduler;
 
-        var remoting = providerType == s_providerType ? string.Empty : RemotingHocon();
+        var remoting = (withProvider && providerType == s_providerType) || (!withProvider && !RemoteSupportAvailable) ? string.Empty : RemotingHocon();
+        var providerLine = withProvider ? $"akka.actor.provider = \"{providerType}\"" : string.Empty;
         var hocon = $$"""
-            akka.actor.provider = "{{providerType}}"
+            {{providerLine}}
             akka.scheduler.implementation = "{{s_schedulerType}}"
             {{remoting}}
             {{MessageContextSettings.Section}} {

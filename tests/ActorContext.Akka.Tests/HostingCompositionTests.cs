@@ -80,14 +80,124 @@ public class HostingCompositionTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task WithMessageContext_BeforeWithRemotingOrClustering_FailsStartSayingToCallItAfter(bool cluster)
+    public async Task WithMessageContext_BeforeWithRemotingOrClustering_PropagationIsInstalled(bool cluster)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        using var host = await StartAsync(cluster, contextFirst: true);
+        try
         {
-            using var host = await StartAsync(cluster, contextFirst: true);
-        });
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            Assert.True(system.IsMessageContextEnabled(), $"provider {((ExtendedActorSystem)system).Provider.GetType()}");
+            Assert.Contains(cluster ? "Cluster" : "Remote", ((ExtendedActorSystem)system).Provider.GetType().Name);
+            Assert.NotNull(((ExtendedActorSystem)system).Provider.DefaultAddress.Port);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
 
-        Assert.Contains("after WithRemoting() and WithClustering()", Flatten(error));
+    [Fact]
+    public async Task WithMessageContext_BetweenWithRemotingAndWithClustering_IsAClusterWithPropagation()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("between", akka => akka
+            .WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = 0 })
+            .WithMessageContext()
+            .WithClustering(new ClusterOptions()));
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var provider = ((ExtendedActorSystem)host.Services.GetRequiredService<ActorSystem>()).Provider;
+            Assert.Equal("ContextClusterActorRefProvider", provider.GetType().Name);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("remote", "ContextRemoteActorRefProvider")]
+    [InlineData("cluster", "ContextClusterActorRefProvider")]
+    [InlineData("local", "ContextActorRefProvider")]
+    public async Task ProviderFromHocon_EitherOrder_GetsThePropagatingProviderOfThatKind(string kind, string expected)
+    {
+        foreach (var contextFirst in new[] { true, false })
+        {
+            var hocon = $"akka.actor.provider = {kind}\nakka.remote.dot-netty.tcp {{ hostname = 127.0.0.1, port = 0 }}";
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddAkka("hocon-" + kind, akka =>
+            {
+                if (contextFirst)
+                {
+                    akka.WithMessageContext();
+                }
+
+                akka.AddHocon(hocon, HoconAddMode.Prepend);
+                if (!contextFirst)
+                {
+                    akka.WithMessageContext();
+                }
+            });
+            using var host = builder.Build();
+            await host.StartAsync();
+            try
+            {
+                var system = (ExtendedActorSystem)host.Services.GetRequiredService<ActorSystem>();
+                Assert.Equal(expected, system.Provider.GetType().Name);
+                Assert.True(system.IsMessageContextEnabled());
+            }
+            finally
+            {
+                await host.StopAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ContextFirst_TwoRemoteHosts_TheContextCrossesBetweenThem()
+    {
+        using var server = await StartAsync(cluster: false, contextFirst: true);
+        using var client = await StartAsync(cluster: false, contextFirst: true);
+        try
+        {
+            var serverSystem = (ExtendedActorSystem)server.Services.GetRequiredService<ActorSystem>();
+            serverSystem.ActorOf(Props.Create(() => new Echo()), "echo");
+            var clientSystem = client.Services.GetRequiredService<ActorSystem>();
+            var echo = await clientSystem.ActorSelection(new RootActorPath(serverSystem.Provider.DefaultAddress) / "user" / "echo")
+                .ResolveOne(TimeSpan.FromSeconds(10));
+
+            var reply = await new MessageContext().Run(() =>
+            {
+                HostedId.Set("across-hosts");
+                return echo.Ask<string>("hi", TimeSpan.FromSeconds(10));
+            });
+
+            Assert.Equal("hi:across-hosts", reply);
+        }
+        finally
+        {
+            await client.StopAsync();
+            await server.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnotherCustomProvider_FailsTheStartWithAClearError()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("custom", akka => akka
+            .WithMessageContext()
+            .WithActorRefProvider(new ProviderSelection.Custom("Akka.Actor.LocalActorRefProvider, Akka", "mine")));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("contexts would not propagate", Flatten(error));
     }
 
     private static string Flatten(Exception error) =>
