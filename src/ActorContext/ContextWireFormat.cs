@@ -447,7 +447,7 @@ internal static class ContextWireFormat
         return size;
     }
 
-    private static int WriteVarint(Span<byte> span, int value)
+    internal static int WriteVarint(Span<byte> span, int value)
     {
         var v = (uint)value;
         var i = 0;

@@ -163,7 +163,7 @@ internal static class TraceCarrier
             context.SpanId.CopyTo(span.Slice(17, 8));
             span[25] = (byte)context.TraceFlags;
             var position = 26 + WriteString(span[26..], traceState);
-            position += WriteVarint(span[position..], baggage.Length);
+            position += ContextWireFormat.WriteVarint(span[position..], baggage.Length);
             foreach (var (key, item) in baggage)
             {
                 position += WriteString(span[position..], key);
@@ -241,22 +241,8 @@ internal static class TraceCarrier
 
         private static int WriteString(Span<byte> span, string value)
         {
-            var prefix = WriteVarint(span, Encoding.UTF8.GetByteCount(value));
+            var prefix = ContextWireFormat.WriteVarint(span, Encoding.UTF8.GetByteCount(value));
             return prefix + Encoding.UTF8.GetBytes(value, span[prefix..]);
-        }
-
-        private static int WriteVarint(Span<byte> span, int value)
-        {
-            var v = (uint)value;
-            var i = 0;
-            while (v >= 0x80)
-            {
-                span[i++] = (byte)(v | 0x80);
-                v >>= 7;
-            }
-
-            span[i++] = (byte)v;
-            return i;
         }
 
         private static int ReadVarint(ReadOnlySpan<byte> bytes, ref int position, string what)
