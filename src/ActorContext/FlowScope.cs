@@ -3,6 +3,20 @@ using System.Diagnostics;
 namespace ActorContext;
 
 /// <summary>One level of deadline and cancellation: linked to its parent, so cancellation flows downward only.</summary>
+/// <remarks>
+/// <para>
+/// The deadline is checked against the monotonic clock wherever it is asked for (<see cref="IsDone"/>), so a scope
+/// needs no timer until someone asks for its <see cref="Token"/>: only then is a token source made, set to fire at
+/// the deadline and to follow the parent's cancellation. Most scopes are only ever checked by receivers, and cost
+/// no timer and no registration.
+/// </para>
+/// <para>
+/// A long-lived scope (one per connection, say) has a child per request. The child holds its parent, never the
+/// other way round: a parent's token keeps only a weak reference to each child's token source, and a child that is
+/// done (cancelled or past its deadline, which is final) takes itself off the parent's token at once. A request's
+/// scope that nobody uses any more is collected while its parent lives on.
+/// </para>
+/// </remarks>
 internal sealed class FlowScope
 {
     private static readonly double s_ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
@@ -12,26 +26,18 @@ internal sealed class FlowScope
 
     /// <summary>Whether any flow in this process ever had a deadline or cancellation scope; lets receivers skip the check.</summary>
     internal static volatile bool InUse;
-    private readonly CancellationTokenSource _source;
+
+    private readonly FlowScope? _parent;
+    private volatile bool _cancelled;
+    private volatile CancellationTokenSource? _source;
+    private CancellationTokenRegistration _parentRegistration;
 
     internal FlowScope(FlowScope? parent, TimeSpan? deadline)
     {
         InUse = true;
+        _parent = parent;
         // Never longer than the parent's (Go's rule): a child's deadline is the sooner of the two.
         Deadline = parent?.Deadline is { } inherited && (deadline is null || inherited < deadline) ? inherited : deadline;
-        _source = parent is null ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(parent.Token);
-        if (Deadline is { } due)
-        {
-            var left = due - Now;
-            if (left <= TimeSpan.Zero)
-            {
-                _source.Cancel();
-            }
-            else if (left < MaxTimer)
-            {
-                _source.CancelAfter(left);
-            }
-        }
     }
 
     /// <summary>Monotonic time, immune to wall-clock changes.</summary>
@@ -42,13 +48,79 @@ internal sealed class FlowScope
 
     internal TimeSpan? Remaining => Deadline is { } due ? (due - Now is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero) : null;
 
-    internal bool IsCancelled => _source.IsCancellationRequested;
+    /// <summary>Whether this scope or an enclosing one was cancelled (or, once its token exists, its deadline fired).</summary>
+    internal bool IsCancelled
+    {
+        get
+        {
+            for (var scope = this; scope is not null; scope = scope._parent)
+            {
+                if (scope._cancelled || scope._source?.IsCancellationRequested == true)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     internal bool IsDone => IsCancelled || Remaining == TimeSpan.Zero;
 
-    internal CancellationToken Token => _source.Token;
+    /// <summary>Fires at the deadline or when this scope or an enclosing one is cancelled; made on first use.</summary>
+    internal CancellationToken Token => (_source ?? CreateSource()).Token;
 
-    internal void Cancel() => _source.Cancel();
+    internal void Cancel()
+    {
+        // The flag first: a token source made concurrently either sees it, or is seen here.
+        _cancelled = true;
+        _source?.Cancel();
+    }
+
+    private CancellationTokenSource CreateSource()
+    {
+        var source = new CancellationTokenSource();
+        var winner = Interlocked.CompareExchange(ref _source, source, null);
+        if (winner is not null)
+        {
+            source.Dispose();
+            return winner;
+        }
+
+        if (_parent is not null)
+        {
+            // The parent's token (made now if need be) holds this one weakly; a done child unhooks itself.
+            _parentRegistration = _parent.Token.UnsafeRegister(
+                static state =>
+                {
+                    if (((WeakReference<CancellationTokenSource>)state!).TryGetTarget(out var child))
+                    {
+                        child.Cancel();
+                    }
+                },
+                new WeakReference<CancellationTokenSource>(source));
+            source.Token.UnsafeRegister(static state => ((FlowScope)state!)._parentRegistration.Unregister(), this);
+        }
+
+        if (_cancelled || (_parent?.IsCancelled ?? false))
+        {
+            source.Cancel();
+        }
+        else if (Deadline is { } due)
+        {
+            var left = due - Now;
+            if (left <= TimeSpan.Zero)
+            {
+                source.Cancel();
+            }
+            else if (left < MaxTimer)
+            {
+                source.CancelAfter(left);
+            }
+        }
+
+        return source;
+    }
 
     public override string ToString() =>
         IsCancelled ? "cancelled" : Remaining is { } left ? $"{left.TotalMilliseconds:F0} ms left" : "no deadline";

@@ -69,6 +69,61 @@ public class FlowDeadlineCoreTests
     }
 
     [Fact]
+    public void Cancel_Parent_ReachesGrandchildren_AndChildrenMadeAfterwardsAreBornCancelled()
+    {
+        Fresh(() =>
+        {
+            using var parent = FlowDeadline.WithCancellation();
+            using var child = FlowDeadline.WithTimeout(TimeSpan.FromMinutes(1));
+            using var grandchild = FlowDeadline.WithCancellation();
+
+            parent.Cancel();
+
+            Assert.True(child.Token.IsCancellationRequested);
+            Assert.True(grandchild.Token.IsCancellationRequested);
+            using var late = FlowDeadline.WithCancellation();
+            Assert.True(late.Token.IsCancellationRequested);
+        });
+    }
+
+    [Fact]
+    public void LongLivedParent_DoesNotKeepChildrenNobodyUsesAlive()
+    {
+        Fresh(() =>
+        {
+            using var parent = FlowDeadline.WithCancellation();
+            var children = MakeChildren(100);
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            // Children with a deadline or none, dropped by everyone: the parent's token does not hold them.
+            Assert.All(children, c => Assert.False(c.TryGetTarget(out _)));
+            Assert.False(parent.Token.IsCancellationRequested);
+        });
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<WeakReference<object>> MakeChildren(int count)
+    {
+        var children = new List<WeakReference<object>>();
+        for (var i = 0; i < count; i++)
+        {
+            // Each child is a request's scope: entered, captured into a context (as a message would), then left.
+            var captured = MessageContext.CopyCurrent();
+            using (i % 2 == 0 ? FlowDeadline.WithTimeout(TimeSpan.FromHours(1)) : FlowDeadline.WithCancellation())
+            {
+                captured = MessageContext.CopyCurrent();
+            }
+
+            children.Add(new WeakReference<object>(captured.Lookup("actor-context.deadline")!));
+        }
+
+        return children;
+    }
+
+    [Fact]
     public void WithTimeout_Negative_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => FlowDeadline.WithTimeout(TimeSpan.FromMilliseconds(-1)));
