@@ -73,13 +73,20 @@ internal sealed class ContextSnapshot
     /// </remarks>
     internal static void Restore(ContextSnapshot? snapshot)
     {
+        // The thread's ExecutionContext is read once. When it is the very instance that holds exactly the target (the
+        // common case of consecutive messages with one context), there is nothing to do and no AsyncLocal lookup.
+        var thread = ExecutionContext.Capture();
+        if (thread is not null && ReferenceEquals(thread, snapshot is null ? s_emptyExecutionContext : snapshot._soleExecutionContext))
+        {
+            return;
+        }
+
         var current = s_current.Value;
         if (ReferenceEquals(current, snapshot))
         {
             return;
         }
 
-        var thread = ExecutionContext.Capture();
         if (thread is null
             || s_emptyExecutionContext is null
             || !(ReferenceEquals(thread, s_emptyExecutionContext) || (current is not null && ReferenceEquals(thread, current._soleExecutionContext))))
@@ -157,6 +164,35 @@ internal sealed class ContextSnapshot
         hadOld = index >= 0;
         old = hadOld ? _values[index] : null;
         return hadOld ? Replace(index, value) : Add(key, value);
+    }
+
+    /// <summary>
+    /// <see cref="With(IContextVar, object?, out bool, out object?)"/> for a process-local key (the caller knows its
+    /// scope): nothing to count for the wire, so no interface call on the key. A replaced value is copied with a loop,
+    /// cheaper than <see cref="Array.Copy(Array, Array, int)"/> for the few entries a small snapshot has.
+    /// </summary>
+    internal ContextSnapshot WithLocal(IContextVar key, object? value, out bool hadOld, out object? old)
+    {
+        if (_large is null)
+        {
+            var index = IndexOf(key);
+            if (index >= 0)
+            {
+                hadOld = true;
+                var source = _values;
+                old = source[index];
+                var values = new object?[source.Length];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = source[i];
+                }
+
+                values[index] = value;
+                return new ContextSnapshot(_keys, values, null, Owner, WireCount, WireBytes, Trace);
+            }
+        }
+
+        return With(key, value, out hadOld, out old);
     }
 
     // Vars are keys by identity: a reference scan, no virtual Equals.

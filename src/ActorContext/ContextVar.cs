@@ -196,7 +196,19 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
     public ContextToken<T> Set(T value)
     {
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
-        ContextSnapshot.Current = ContextSnapshot.Checked(this, current.With(this, value, out var hadValue, out var old));
+        ContextSnapshot next;
+        bool hadValue;
+        object? old;
+        if (Scope == ContextScope.Distributed)
+        {
+            next = ContextSnapshot.Checked(this, current.With(this, value, out hadValue, out old));
+        }
+        else
+        {
+            next = current.WithLocal(this, value, out hadValue, out old);
+        }
+
+        ContextSnapshot.Current = next;
         return new ContextToken<T>(this, hadValue, hadValue ? (T)old! : default!, current.Owner);
     }
 
@@ -239,7 +251,11 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
                 $"This token for context var '{Name}' has already been used; a token resets its var only once.");
         }
 
-        ContextSnapshot.Current = token.HasOldValue ? current.With(this, token.OldValueOrDefault) : current.Without(this);
+        ContextSnapshot.Current = !token.HasOldValue
+            ? current.Without(this)
+            : Scope == ContextScope.Distributed
+                ? current.With(this, token.OldValueOrDefault)
+                : current.WithLocal(this, token.OldValueOrDefault, out _, out _);
     }
 
     /// <summary>Returns a description naming the var.</summary>

@@ -31,6 +31,6 @@ internal class ContextEnvelope : IWrappedMessage
     public override string ToString() => $"{Message} (with context of {Context.Count} entries)";
 
     /// <summary>Keeps the receive-timeout behaviour of the message it wraps (the cell checks the outer type).</summary>
-    private sealed class NotInfluencingReceiveTimeout(object message, ContextSnapshot context)
+    internal sealed class NotInfluencingReceiveTimeout(object message, ContextSnapshot context)
         : ContextEnvelope(message, context), INotInfluenceReceiveTimeout;
 }

@@ -27,12 +27,21 @@ internal static class RememberedContexts
     [ThreadStatic]
     private static bool t_inRememberingActor;
 
+    /// <summary>Set once any actor of a remembering type was created; until then no send needs to look anything up.</summary>
+    internal static bool AnyRemembering { get; private set; }
+
     /// <summary>Whether actors of <paramref name="actorType"/> buffer and re-send messages (Akka's sharding and singleton actors).</summary>
     internal static bool AppliesTo(Type actorType)
     {
         var ns = actorType.Namespace ?? string.Empty;
-        return ns.StartsWith("Akka.Cluster.Sharding", StringComparison.Ordinal)
+        var applies = ns.StartsWith("Akka.Cluster.Sharding", StringComparison.Ordinal)
             || ns.StartsWith("Akka.Cluster.Tools.Singleton", StringComparison.Ordinal);
+        if (applies)
+        {
+            AnyRemembering = true;
+        }
+
+        return applies;
     }
 
     /// <summary>Records the context <paramref name="message"/> (and the message it wraps) arrived with.</summary>
