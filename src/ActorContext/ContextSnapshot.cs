@@ -114,6 +114,10 @@ internal sealed class ContextSnapshot
     // The ExecutionContext holding this snapshot and nothing else; built on first use by Restore.
     private ExecutionContext? _soleExecutionContext;
 
+    /// <summary>Whether <paramref name="executionContext"/> holds this snapshot and no other AsyncLocal value.</summary>
+    internal bool IsSoleExecutionContext(ExecutionContext? executionContext) =>
+        executionContext is not null && ReferenceEquals(executionContext, _soleExecutionContext);
+
     /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
     internal byte[]? EncodedWire { get; set; }
 

@@ -210,6 +210,66 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         Assert.Equal(edge.SpanId, seen.ParentSpanId);
     }
 
+    /// <summary>Starts (and leaves running) an Activity of its own in Receive, as careless user code might.</summary>
+    private sealed class StartsItsOwnActivity : ReceiveActor
+    {
+        public StartsItsOwnActivity(IActorRef probe) => Receive<string>(m =>
+        {
+            new Activity("left-running").Start();
+            probe.Tell(Seen.Now(m));
+        });
+    }
+
+    [Fact]
+    public void OnTheCallersThread_TheCallersActivityAndContextAreBackAfterTell()
+    {
+        var probe = CreateTestProbe();
+        var actor = Sys.ActorOf(Props.Create(() => new StartsItsOwnActivity(probe.Ref)).WithDispatcher(CallingThreadDispatcherId));
+
+        var edge = StartEdge();
+        WithId("caller", () =>
+        {
+            actor.Tell("on my thread");
+            Assert.Same(edge, Activity.Current);
+            Assert.Equal("caller", SeenId());
+        });
+        var seen = probe.ExpectMsg<Seen>(Timeout);
+        edge.Stop();
+
+        Assert.Equal(edge.TraceId, seen.TraceId);
+        Assert.Equal("left-running", seen.OperationName);
+    }
+
+    [Fact]
+    public void BurstOfMessagesUnderOneRequest_EachSeesTheTrace_AndTheNextUntracedOneSeesNone()
+    {
+        var probe = CreateTestProbe();
+        using var gate = new ManualResetEventSlim();
+        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, gate)));
+        recorder.Tell("block");
+
+        var edge = StartEdge();
+        WithId("burst", () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                recorder.Tell($"m{i}");
+            }
+        });
+        Activity.Current = _outer;
+        recorder.Tell("untraced");
+        gate.Set();
+
+        for (var i = 0; i < 20; i++)
+        {
+            var seen = probe.ExpectMsg<Seen>(Timeout);
+            Assert.Equal((edge.TraceId, edge.SpanId, "burst"), (seen.TraceId, seen.SpanId, seen.RequestId));
+        }
+
+        Assert.Equal("(none)", probe.ExpectMsg<Seen>(Timeout).OperationName);
+        edge.Stop();
+    }
+
     [Fact]
     public void NoActivity_NoTrace_ReceiverSeesNone()
     {

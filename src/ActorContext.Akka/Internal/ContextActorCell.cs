@@ -87,7 +87,7 @@ internal sealed class ContextActorCell : ActorCell
     private void ReceiveTraced(object inner, ContextSnapshot context, bool scheduled)
     {
         ContextSnapshot.Restore(context);
-        var hop = HopTracing.Enter(context.Trace!, this, inner, scheduled, _hopSpans);
+        var hop = HopTracing.Enter(context, this, inner, scheduled, _hopSpans);
         try
         {
             if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
