@@ -130,6 +130,13 @@ internal static class QuickMode
                 WriteLine(output, remote);
             }
 
+            foreach (var scenario in Scenarios.Last.Where(s => options.Scenario is null || s.Name == options.Scenario))
+            {
+                var result = Measure(scenario, plain, ctx, options);
+                results.Add(result);
+                WriteLine(output, result);
+            }
+
             queued = MeasureQueued(plain, ctx, options.Queued);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
@@ -241,7 +248,7 @@ internal static class QuickMode
         using var ctx = ActorSystem.Create("ctx", config.WithMessageContext());
         using var profiler = new AllocationProfiler();
         var messages = options.Messages ?? 2_000_000;
-        foreach (var scenario in Scenarios.All.Where(s => options.Scenario is null || s.Name == options.Scenario))
+        foreach (var scenario in Scenarios.All.Concat(Scenarios.Last).Where(s => options.Scenario is null || s.Name == options.Scenario))
         {
             foreach (var (label, system) in new[] { ("plain", plain), ("ctx", ctx) })
             {

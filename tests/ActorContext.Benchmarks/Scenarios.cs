@@ -64,6 +64,15 @@ internal static class Scenarios
     ];
 
     /// <summary>
+    /// Scenarios the quick mode runs last (after <c>remote-roundtrip-ctx</c>): once an Activity has been current, every
+    /// send in the process reads <c>Activity.Current</c>, which the scenarios above must not pay.
+    /// </summary>
+    internal static IReadOnlyList<Scenario> Last { get; } =
+    [
+        new("one-way-traced", static s => Pick(s, static s => new Scenarios<PlainSystem>.OneWay(s, withVars: true, traced: true), static s => new Scenarios<ContextSystem>.OneWay(s, withVars: true, traced: true))),
+    ];
+
+    /// <summary>
     /// Starts the plain or the propagating instantiation. The two are distinct generic instantiations over value
     /// types, so the JIT compiles (and profiles) the benchmark's own send loops and actors separately for each
     /// system: a call site like <c>actor.Tell(...)</c> then only ever sees one kind of ref, and dynamic PGO cannot
@@ -88,16 +97,21 @@ internal struct ContextSystem
 internal static class Scenarios<TSystem>
     where TSystem : struct
 {
-    /// <summary>The edge sets the vars (or not) and tells N messages to one counting actor.</summary>
+    /// <summary>
+    /// The edge sets the vars (or not) and tells N messages to one counting actor; <c>traced</c>: under a running
+    /// Activity too (nobody listening, as in an app whose web framework starts one per request).
+    /// </summary>
     internal sealed class OneWay : IScenarioRun
     {
         private readonly bool _withVars;
+        private readonly bool _traced;
         private readonly Completion _completion = new();
         private readonly IActorRef _counter;
 
-        public OneWay(ActorSystem system, bool withVars)
+        public OneWay(ActorSystem system, bool withVars, bool traced = false)
         {
             _withVars = withVars;
+            _traced = traced;
             _counter = system.ActorOf(Props.Create(() => new Counter(_completion)));
         }
 
@@ -105,6 +119,7 @@ internal static class Scenarios<TSystem>
         {
             _completion.Arm(1);
             _counter.Tell(new Expect(messages), ActorRefs.NoSender);
+            using (var edge = _traced ? new System.Diagnostics.Activity("edge").Start() : null)
             using (EdgeContext.Enter(_withVars))
             {
                 for (var i = 1L; i <= messages; i++)
