@@ -93,11 +93,28 @@ public class FailureAndSystemMessageTests(ITestOutputHelper output) : Propagatio
     [Fact]
     public void Failure_WithinOneMailboxRun_FailingContextLeaksNeitherIntoPostRestartNorIntoNextMessages()
     {
+        // The leak can only show when the restart runs in the failing message's mailbox run, which the canary proves.
+        // Akka usually does that (the supervisor decides on the failing child's thread), but under load its
+        // scheduling may start a new run for the restart; such an attempt proves nothing and is repeated.
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            if (FailureScenario(attempt))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("In 5 attempts the restart never ran in the failing message's mailbox run, so the leak was never checked.");
+    }
+
+    /// <returns>Whether the restart ran in the failing message's mailbox run (and so the leak was checked).</returns>
+    private bool FailureScenario(int attempt)
+    {
         using var gate = new ManualResetEventSlim();
         var incarnations = new StrongBox<int>(0);
-        Sys.ActorOf(
+        var supervisor = Sys.ActorOf(
             Props.Create(() => new CallingThreadSupervisor(TestActor, gate, incarnations)).WithDispatcher(CallingThreadDispatcher.Id),
-            "calling-thread-supervisor");
+            $"calling-thread-supervisor-{attempt}");
         var worker = ExpectMsg<IActorRef>(Timeout);
 
         worker.Tell(new Block());
@@ -123,18 +140,32 @@ public class FailureAndSystemMessageTests(ITestOutputHelper output) : Propagatio
         Assert.Equal("ctor", ctor.Where);
         Assert.Equal("post-restart", postRestart.Where);
 
-        // The canary proves the restart ran in the failing message's mailbox run, where a leak would be visible...
-        Assert.Equal("boom", ctor.CanaryOnEntry);
-        Assert.Equal("boom", postRestart.CanaryOnEntry);
-
-        // ...and the failing message's context did not reach the new incarnation.
+        // Whatever the run, the failing message's context never reaches the new incarnation.
         Assert.Equal("none", ctor.Id);
         Assert.Equal("none", postRestart.Id);
 
-        // The next messages are handled in that same run, each with its own context or none.
-        Assert.Equal(new Saw("n2", "none", "boom"), ExpectMsg<Saw>(Timeout));
-        Assert.Equal(new Saw("c", "c", "n2"), ExpectMsg<Saw>(Timeout));
-        Assert.Equal(new Saw("n3", "none", "c"), ExpectMsg<Saw>(Timeout));
+        var sameRun = ctor.CanaryOnEntry == "boom";
+        if (sameRun)
+        {
+            // The canary proves the restart ran in the failing message's mailbox run, where a leak would be visible...
+            Assert.Equal("boom", postRestart.CanaryOnEntry);
+
+            // ...and the next messages are handled in that same run, each with its own context or none.
+            Assert.Equal(new Saw("n2", "none", "boom"), ExpectMsg<Saw>(Timeout));
+            Assert.Equal(new Saw("c", "c", "n2"), ExpectMsg<Saw>(Timeout));
+            Assert.Equal(new Saw("n3", "none", "c"), ExpectMsg<Saw>(Timeout));
+        }
+        else
+        {
+            foreach (var (where, id) in new[] { ("n2", "none"), ("c", "c"), ("n3", "none") })
+            {
+                var saw = ExpectMsg<Saw>(Timeout);
+                Assert.Equal((where, id), (saw.Where, saw.Id));
+            }
+        }
+
+        Sys.Stop(supervisor);
+        return sameRun;
     }
 
     [Fact]
