@@ -126,7 +126,18 @@ public static class AkkaMessageContextHostingExtensions
             kind = string.IsNullOrWhiteSpace(configured) ? "local" : configured.Trim();
         }
 
-        var type = MessageContextSetup.ContextProviderFor(kind);
+        string type;
+        try
+        {
+            type = MessageContextSetup.ContextProviderFor(kind);
+        }
+        catch (NotSupportedException)
+        {
+            // A provider propagation cannot stand in for (or remote/cluster without ActorContext.Remote): this runs
+            // inside Akka.Hosting's build, so leave it and let the start-up check fail the start with the reason.
+            return;
+        }
+
         chosen.Value = new ProviderSelection.Custom(type, kind, hasCluster: type.Contains("Cluster", StringComparison.Ordinal));
         builder.WithActorRefProvider(chosen.Value);
     }

@@ -28,7 +28,7 @@ internal sealed class ContextSnapshot
     private readonly object?[] _values;
     private readonly ImmutableDictionary<IContextVar, object?>? _large;
 
-    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, object? trace)
+    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, TraceCarrier.TraceParent? trace)
     {
         Trace = trace;
         _keys = keys;
@@ -43,7 +43,7 @@ internal sealed class ContextSnapshot
     /// The value of the trace entry (see <see cref="TraceCarrier"/>), kept in a field so a receiver learns whether the
     /// message carries a trace without a lookup; <see langword="null"/> when there is none.
     /// </summary>
-    internal object? Trace { get; }
+    internal TraceCarrier.TraceParent? Trace { get; }
 
     /// <summary>How many entries cross nodes (distributed vars and RequestContext keys).</summary>
     internal int WireCount { get; }
@@ -301,7 +301,11 @@ internal sealed class ContextSnapshot
     {
         if (key.Scope == ContextScope.Distributed)
         {
-            var size = result.WireSize;
+            // The trace entry is not the user's to trim (its baggage is set on the Activity): it is checked when a
+            // message is serialized for another node, not here.
+            var size = result.Trace is { } trace && !ReferenceEquals(key, TraceCarrier.Var)
+                ? ContextWireFormat.TotalSize(result.WireCount - 1, result.WireBytes - ContextWireFormat.EntrySize(TraceCarrier.Var, trace))
+                : result.WireSize;
             var limit = DistributedContext.MaxEncodedBytes;
             if (size > limit)
             {
@@ -312,9 +316,10 @@ internal sealed class ContextSnapshot
         return result;
     }
 
-    private object? TraceAfterSet(IContextVar key, object? value) => ReferenceEquals(key, TraceCarrier.Var) ? value : Trace;
+    private TraceCarrier.TraceParent? TraceAfterSet(IContextVar key, object? value) =>
+        ReferenceEquals(key, TraceCarrier.Var) ? value as TraceCarrier.TraceParent : Trace;
 
-    private object? TraceAfterRemove(IContextVar key) => ReferenceEquals(key, TraceCarrier.Var) ? null : Trace;
+    private TraceCarrier.TraceParent? TraceAfterRemove(IContextVar key) => ReferenceEquals(key, TraceCarrier.Var) ? null : Trace;
 
     // A process-local key contributes nothing to the wire counts.
     private static int CountDelta(IContextVar key, bool hadOld) =>

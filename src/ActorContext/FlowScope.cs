@@ -12,9 +12,10 @@ namespace ActorContext;
 /// </para>
 /// <para>
 /// A long-lived scope (one per connection, say) has a child per request. The child holds its parent, never the
-/// other way round: a parent's token keeps only a weak reference to each child's token source, and a child that is
-/// done (cancelled or past its deadline, which is final) takes itself off the parent's token at once. A request's
-/// scope that nobody uses any more is collected while its parent lives on.
+/// other way round: a parent keeps one registration on its own token and a list of weak references to the token
+/// sources of the children that asked for theirs, pruned of collected and finished children as it grows. A request's
+/// scope that nobody uses any more is collected while its parent lives on, and the list stays about as long as the
+/// number of children still alive.
 /// </para>
 /// </remarks>
 internal sealed class FlowScope
@@ -30,7 +31,10 @@ internal sealed class FlowScope
     private readonly FlowScope? _parent;
     private volatile bool _cancelled;
     private volatile CancellationTokenSource? _source;
-    private CancellationTokenRegistration _parentRegistration;
+
+    // Children whose token source exists, held weakly; guarded by lock (this). Null until the first one.
+    private List<WeakReference<CancellationTokenSource>>? _children;
+    private int _pruneAt = 64;
 
     internal FlowScope(FlowScope? parent, TimeSpan? deadline)
     {
@@ -72,8 +76,10 @@ internal sealed class FlowScope
 
     internal void Cancel()
     {
-        // The flag first: a token source made concurrently either sees it, or is seen here.
+        // The flag first, and a full fence before reading the source (a volatile write and a later volatile read of
+        // another field may be reordered): a token source made concurrently either sees the flag, or is seen here.
         _cancelled = true;
+        Interlocked.MemoryBarrier();
         _source?.Cancel();
     }
 
@@ -87,21 +93,10 @@ internal sealed class FlowScope
             return winner;
         }
 
-        if (_parent is not null)
-        {
-            // The parent's token (made now if need be) holds this one weakly; a done child unhooks itself.
-            _parentRegistration = _parent.Token.UnsafeRegister(
-                static state =>
-                {
-                    if (((WeakReference<CancellationTokenSource>)state!).TryGetTarget(out var child))
-                    {
-                        child.Cancel();
-                    }
-                },
-                new WeakReference<CancellationTokenSource>(source));
-            source.Token.UnsafeRegister(static state => ((FlowScope)state!)._parentRegistration.Unregister(), this);
-        }
+        _parent?.Adopt(source);
 
+        // Pairs with the fence in Cancel.
+        Interlocked.MemoryBarrier();
         if (_cancelled || (_parent?.IsCancelled ?? false))
         {
             source.Cancel();
@@ -120,6 +115,59 @@ internal sealed class FlowScope
         }
 
         return source;
+    }
+
+    /// <summary>Cancels <paramref name="child"/> when this scope is cancelled (at once, if it already is).</summary>
+    private void Adopt(CancellationTokenSource child)
+    {
+        var token = Token;
+        lock (this)
+        {
+            // Checked under the lock: CancelChildren copies the list under it after the token was cancelled, so a
+            // child added after that copy would be missed; it sees the cancellation here instead.
+            if (!token.IsCancellationRequested && !IsCancelled)
+            {
+                if (_children is null)
+                {
+                    _children = [];
+
+                    // Runs at once (on this thread, re-entering the lock) if the token was cancelled meanwhile.
+                    token.UnsafeRegister(static state => ((FlowScope)state!).CancelChildren(), this);
+                }
+
+                if (_children is { } children)
+                {
+                    if (children.Count >= _pruneAt)
+                    {
+                        children.RemoveAll(static w => !w.TryGetTarget(out var c) || c.IsCancellationRequested);
+                        _pruneAt = Math.Max(64, children.Count * 2);
+                    }
+
+                    children.Add(new WeakReference<CancellationTokenSource>(child));
+                    return;
+                }
+            }
+        }
+
+        child.Cancel();
+    }
+
+    private void CancelChildren()
+    {
+        WeakReference<CancellationTokenSource>[] children;
+        lock (this)
+        {
+            children = _children?.ToArray() ?? [];
+            _children = null;
+        }
+
+        foreach (var reference in children)
+        {
+            if (reference.TryGetTarget(out var child))
+            {
+                child.Cancel();
+            }
+        }
     }
 
     public override string ToString() =>

@@ -10,10 +10,12 @@ namespace ActorContext;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The trace is an internal distributed entry (<c>actor-context.trace</c>) whose value is the sender's
-/// <see cref="Activity"/> within a process, or a <see cref="RemoteParent"/> decoded from another node. A snapshot
-/// knows its trace entry without a lookup (<see cref="ContextSnapshot.Trace"/>), so a receiver pays one field read
-/// when there is none.
+/// The trace is an internal distributed entry (<c>actor-context.trace</c>) whose value is a <see cref="TraceParent"/>:
+/// the sender's ids, trace state and baggage frozen (and encoded) when the Activity was attached, plus the sender's
+/// <see cref="Activity"/> itself within a process. Freezing keeps a context immutable while the Activity is not: its
+/// baggage may change after a send, and the size counted for the entry must be the size encoded. A snapshot knows its
+/// trace entry without a lookup (<see cref="ContextSnapshot.Trace"/>), so a receiver pays one field read when there is
+/// none.
 /// </para>
 /// <para>
 /// Nothing is read from <see cref="Activity.Current"/> until an Activity has been current somewhere in the process
@@ -24,8 +26,14 @@ internal static class TraceCarrier
 {
     internal const string VarName = "actor-context.trace";
 
-    /// <summary>The trace entry; its value is an <see cref="Activity"/> or a <see cref="RemoteParent"/>.</summary>
-    internal static readonly ContextVar<object> Var = new(VarName, new TraceCodec());
+    /// <summary>The trace entry.</summary>
+    internal static readonly ContextVar<TraceParent> Var = new(VarName, new TraceCodec());
+
+    /// <summary>The W3C limit on a trace state header; longer (or non-printable) ones are not carried.</summary>
+    internal const int MaxTraceStateLength = 512;
+
+    // Marks the stand-in Activities made for receivers (see CreateStandIn), with the trace they stand in for.
+    private const string StandInProperty = "actor-context.stand-in-for";
 
     private static volatile bool s_inUse;
     private static int s_watching;
@@ -82,15 +90,16 @@ internal static class TraceCarrier
     /// current Activity (an inherited trace entry then stays) or it already is the entry.
     /// </summary>
     /// <remarks>
-    /// A receiver that sends several messages derives one snapshot: the last derivation is kept per thread.
-    /// Activities with hierarchical ids (not W3C) are not carried.
+    /// The entry freezes the Activity's ids, trace state and baggage as they are now. A receiver that sends several
+    /// messages derives one snapshot: the last derivation is kept per thread, so baggage added to the same Activity
+    /// afterwards reaches other nodes only with the next context. Under a stand-in (see <see cref="CreateStandIn"/>)
+    /// the trace it stands in for is passed on, never the stand-in, whose span is not reported. Activities with
+    /// hierarchical ids (not W3C) are not carried.
     /// </remarks>
     internal static ContextSnapshot? Attach(ContextSnapshot? context)
     {
         var activity = Activity.Current;
-        if (activity is null
-            || (context is not null && ReferenceEquals(context.Trace, activity))
-            || activity.IdFormat != ActivityIdFormat.W3C)
+        if (activity is null || ReferenceEquals(context?.Trace?.Local, activity) || activity.IdFormat != ActivityIdFormat.W3C)
         {
             return context;
         }
@@ -100,37 +109,99 @@ internal static class TraceCarrier
             return t_lastDerived;
         }
 
-        var derived = (context ?? ContextSnapshot.Empty).With(Var, activity);
+        ContextSnapshot? derived;
+        if (activity.GetCustomProperty(StandInProperty) is TraceParent original)
+        {
+            derived = ReferenceEquals(context?.Trace, original) ? context : (context ?? ContextSnapshot.Empty).With(Var, original);
+        }
+        else
+        {
+            derived = (context ?? ContextSnapshot.Empty).With(Var, TraceParent.Freeze(activity));
+        }
+
         t_lastBase = context;
         t_lastActivity = activity;
         t_lastDerived = derived;
         return derived;
     }
 
-    /// <summary>The trace ids of a trace entry's value.</summary>
-    internal static ActivityContext ContextOf(object trace) => trace switch
+    /// <summary>
+    /// An Activity for a receiver whose sender's Activity is not available (stopped, or on another node): it has the
+    /// sender's trace id, parent span id, flags, trace state and baggage, comes from no ActivitySource and is never
+    /// stopped, so it is never reported; what the receiver sends under it carries <paramref name="trace"/> itself.
+    /// </summary>
+    internal static Activity CreateStandIn(TraceParent trace, string operationName)
     {
-        Activity activity => activity.Context,
-        RemoteParent remote => remote.Context,
-        _ => default,
-    };
+        var standIn = new Activity(operationName);
+        standIn.SetParentId(trace.Context.TraceId, trace.Context.SpanId, trace.Context.TraceFlags);
+        standIn.TraceStateString = trace.Context.TraceState;
+        CopyBaggage(trace, standIn);
+        standIn.SetCustomProperty(StandInProperty, trace);
+        return standIn;
+    }
+
+    /// <summary>Gives <paramref name="target"/> the trace's baggage, so <see cref="Activity.Baggage"/> reads the same.</summary>
+    internal static void CopyBaggage(TraceParent trace, Activity target)
+    {
+        // AddBaggage puts an item in front of the ones added before it: add in reverse to keep the order, and with it
+        // which of two items with the same key wins.
+        var items = trace.Baggage;
+        for (var i = items.Length - 1; i >= 0; i--)
+        {
+            target.AddBaggage(items[i].Key, items[i].Value);
+        }
+    }
+
+    /// <summary>A trace state as W3C allows it (printable ASCII, at most 512 characters), else null.</summary>
+    internal static string? ValidTraceState(string? traceState)
+    {
+        if (string.IsNullOrEmpty(traceState) || traceState.Length > MaxTraceStateLength)
+        {
+            return null;
+        }
+
+        foreach (var c in traceState)
+        {
+            if (c is < (char)0x20 or > (char)0x7E)
+            {
+                return null;
+            }
+        }
+
+        return traceState;
+    }
 
     /// <summary>
-    /// A trace entry's baggage, in <see cref="Activity.Baggage"/> order (first wins for duplicate keys).
+    /// The trace a message carries: the sender's span ids, trace state and baggage as they were when it was attached,
+    /// encoded once; and the sender's Activity when it is in this process.
     /// </summary>
-    internal static IEnumerable<KeyValuePair<string, string?>> BaggageOf(object trace) => trace switch
+    internal sealed class TraceParent
     {
-        Activity activity => activity.Baggage,
-        RemoteParent remote => remote.Baggage,
-        _ => [],
-    };
+        internal TraceParent(Activity? local, ActivityContext context, KeyValuePair<string, string?>[] baggage, byte[] encoded)
+        {
+            Local = local;
+            Context = context;
+            Baggage = baggage;
+            Encoded = encoded;
+        }
 
-    /// <summary>A trace received from another node: the parent span's ids and the trace's baggage.</summary>
-    internal sealed class RemoteParent(ActivityContext context, KeyValuePair<string, string?>[] baggage)
-    {
-        public ActivityContext Context { get; } = context;
+        /// <summary>The sender's Activity, if it is in this process (it may have stopped since).</summary>
+        public Activity? Local { get; }
 
-        public KeyValuePair<string, string?>[] Baggage { get; } = baggage;
+        public ActivityContext Context { get; }
+
+        /// <summary>In <see cref="Activity.Baggage"/> order (first wins for duplicate keys).</summary>
+        public KeyValuePair<string, string?>[] Baggage { get; }
+
+        /// <summary>The entry's wire encoding (see <see cref="TraceCodec"/>).</summary>
+        public byte[] Encoded { get; }
+
+        internal static TraceParent Freeze(Activity activity)
+        {
+            var context = new ActivityContext(activity.TraceId, activity.SpanId, activity.ActivityTraceFlags, ValidTraceState(activity.TraceStateString));
+            var baggage = activity.Baggage.ToArray();
+            return new TraceParent(activity, context, baggage, TraceCodec.EncodeParts(context, baggage));
+        }
 
         public override string ToString() => $"00-{Context.TraceId}-{Context.SpanId}-{(byte)Context.TraceFlags:x2}";
     }
@@ -139,16 +210,18 @@ internal static class TraceCarrier
     /// Version 1: <c>version:u8 traceId:16 spanId:8 flags:u8 traceStateLength:varint traceState:utf8 baggageCount:varint
     /// (keyLength:varint key:utf8 hasValue:u8 [valueLength:varint value:utf8])*</c>.
     /// </summary>
-    private sealed class TraceCodec : IContextCodec<object>
+    private sealed class TraceCodec : IContextCodec<TraceParent>
     {
         private const byte Version = 1;
+        private const int MinBytes = 1 + 16 + 8 + 1 + 1 + 1;
         private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-        public byte[] Encode(object value)
+        // Encoded once, when the trace is frozen: sizing and sending reuse the bytes.
+        public byte[] Encode(TraceParent value) => value.Encoded;
+
+        internal static byte[] EncodeParts(ActivityContext context, KeyValuePair<string, string?>[] baggage)
         {
-            var context = ContextOf(value);
             var traceState = context.TraceState ?? string.Empty;
-            var baggage = BaggageOf(value) as KeyValuePair<string, string?>[] ?? BaggageOf(value).ToArray();
 
             var size = 1 + 16 + 8 + 1 + StringSize(traceState) + ContextWireFormat.VarintSize(baggage.Length);
             foreach (var (key, item) in baggage)
@@ -177,11 +250,11 @@ internal static class TraceCarrier
             return buffer;
         }
 
-        public object Decode(ReadOnlySpan<byte> bytes)
+        public TraceParent Decode(ReadOnlySpan<byte> bytes)
         {
-            if (bytes.Length < 27)
+            if (bytes.Length < MinBytes)
             {
-                throw new FormatException($"A trace entry is at least 27 bytes, not {bytes.Length}.");
+                throw new FormatException($"A trace entry is at least {MinBytes} bytes, not {bytes.Length}.");
             }
 
             if (bytes[0] != Version)
@@ -229,8 +302,10 @@ internal static class TraceCarrier
                 throw new FormatException($"A trace entry has {bytes.Length - position} bytes after its baggage.");
             }
 
-            var context = new ActivityContext(traceId, spanId, flags, traceState.Length == 0 ? null : traceState, isRemote: true);
-            return new RemoteParent(context, baggage);
+            // An invalid trace state (another implementation's, or a hostile one) is dropped, not the whole message.
+            var valid = ValidTraceState(traceState);
+            var context = new ActivityContext(traceId, spanId, flags, valid, isRemote: true);
+            return new TraceParent(null, context, baggage, valid == (traceState.Length == 0 ? null : traceState) ? bytes.ToArray() : EncodeParts(context, baggage));
         }
 
         private static int StringSize(string value)

@@ -92,7 +92,7 @@ public class FlowDeadlineCoreTests
         Fresh(() =>
         {
             using var parent = FlowDeadline.WithCancellation();
-            var children = MakeChildren(100);
+            var children = MakeChildren(100, useTokens: false);
 
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -104,17 +104,59 @@ public class FlowDeadlineCoreTests
         });
     }
 
+    [Fact]
+    public void LongLivedParent_ChildrenWhoseTokensWereUsed_AreCollectedToo_AndLiveOnesStillCancel()
+    {
+        Fresh(() =>
+        {
+            using var parent = FlowDeadline.WithCancellation();
+            var children = MakeChildren(1_000, useTokens: true);
+            using var live = FlowDeadline.WithCancellation();
+            var liveToken = live.Token;
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            Assert.All(children, c => Assert.False(c.TryGetTarget(out _)));
+            parent.Cancel();
+            Assert.True(liveToken.IsCancellationRequested);
+        });
+    }
+
+    [Fact]
+    public void Cancel_Parent_ReachesTokensAlreadyHandedOut()
+    {
+        Fresh(() =>
+        {
+            using var parent = FlowDeadline.WithCancellation();
+            using var child = FlowDeadline.WithTimeout(TimeSpan.FromMinutes(1));
+            var childToken = child.Token;
+            using var grandchild = FlowDeadline.WithCancellation();
+            var grandchildToken = grandchild.Token;
+
+            parent.Cancel();
+
+            Assert.True(childToken.IsCancellationRequested);
+            Assert.True(grandchildToken.IsCancellationRequested);
+        });
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static List<WeakReference<object>> MakeChildren(int count)
+    private static List<WeakReference<object>> MakeChildren(int count, bool useTokens)
     {
         var children = new List<WeakReference<object>>();
         for (var i = 0; i < count; i++)
         {
             // Each child is a request's scope: entered, captured into a context (as a message would), then left.
             var captured = MessageContext.CopyCurrent();
-            using (i % 2 == 0 ? FlowDeadline.WithTimeout(TimeSpan.FromHours(1)) : FlowDeadline.WithCancellation())
+            using (var scope = i % 2 == 0 ? FlowDeadline.WithTimeout(TimeSpan.FromHours(1)) : FlowDeadline.WithCancellation())
             {
                 captured = MessageContext.CopyCurrent();
+                if (useTokens)
+                {
+                    _ = scope.Token.CanBeCanceled; // makes the child's token source and hooks it to the parent
+                }
             }
 
             children.Add(new WeakReference<object>(captured.Lookup("actor-context.deadline")!));

@@ -49,4 +49,24 @@ public class RestoreAfterReceiveTests(ITestOutputHelper output)
         ExpectMsg("receive:r-stop");
         ExpectMsg("post-stop:none");
     }
+
+    [Fact]
+    public void PostStopAfterStoppingInReceive_TracedMessage_RestoreAfterReceive_SeesNoContext()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new StopsItselfInReceive(TestActor)));
+        var outer = System.Diagnostics.Activity.Current;
+        var edge = new System.Diagnostics.Activity("edge").Start();
+        try
+        {
+            WithId("r-traced", () => actor.Tell("go"));
+        }
+        finally
+        {
+            edge.Stop();
+            System.Diagnostics.Activity.Current = outer;
+        }
+
+        ExpectMsg("receive:r-traced");
+        ExpectMsg("post-stop:none");
+    }
 }

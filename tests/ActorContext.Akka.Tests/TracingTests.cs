@@ -407,6 +407,60 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
     }
 
     [Fact]
+    public void ThroughAnAkkaActor_AfterTheSenderStopped_TheNextHopsParentIsTheSendersSpan()
+    {
+        var exported = new LockedList();
+        using var provider = Tracing(exported);
+        var probe = CreateTestProbe();
+        using var gate = new ManualResetEventSlim();
+        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)), "relay-sink");
+        var relay = Sys.ActorOf(Props.Create(() => new global::Akka.ActorContextTestSupport.Relay(sink, gate)), "relay");
+
+        ActivitySpanId edgeSpan;
+        using (var root = EdgeSource.StartActivity("request"))
+        {
+            edgeSpan = root!.SpanId;
+            relay.Tell("through");
+        }
+
+        // The relay runs (under a stand-in: no span of its own) only after the edge's span has ended.
+        Activity.Current = _outer;
+        gate.Set();
+        var seen = probe.ExpectMsg<Seen>(Timeout);
+
+        Assert.Equal(edgeSpan, seen.ParentSpanId);
+        AwaitAssert(() => Assert.Contains(exported.Snapshot(), a => a.SpanId == seen.SpanId && a.ParentSpanId == edgeSpan), Timeout);
+    }
+
+    /// <summary>Starts a periodic timer from PreStart and reports what each tick runs under.</summary>
+    private sealed class Ticking : ReceiveActor, IWithTimers
+    {
+        public Ticking(IActorRef probe) => Receive<string>(m => probe.Tell(Seen.Now(m)));
+
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        protected override void PreStart() => Timers.StartPeriodicTimer("tick", "tick", TimeSpan.FromMilliseconds(20));
+    }
+
+    [Fact]
+    public void ActorCreatedUnderARequest_ItsPeriodicTimerDoesNotRunInThatRequestsTrace()
+    {
+        var probe = CreateTestProbe();
+        var edge = StartEdge();
+        IActorRef ticking;
+        WithId("creator", () => ticking = Sys.ActorOf(Props.Create(() => new Ticking(probe.Ref))));
+        edge.Stop();
+        Activity.Current = _outer;
+
+        for (var i = 0; i < 3; i++)
+        {
+            var tick = probe.ExpectMsg<Seen>(Timeout);
+            Assert.Equal("(none)", tick.OperationName);
+            Assert.Equal("creator", tick.RequestId);
+        }
+    }
+
+    [Fact]
     public void FailingReceive_MarksItsSpanAsError()
     {
         var exported = new LockedList();

@@ -20,7 +20,7 @@ public sealed class TraceCarrierTests : IDisposable
 
     private static byte[] EncodeTraceOf(Activity activity)
     {
-        var snapshot = ContextSnapshot.Empty.With(TraceCarrier.Var, activity);
+        var snapshot = ContextSnapshot.Empty.With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity));
         return ContextWireFormat.Encode(snapshot);
     }
 
@@ -44,7 +44,7 @@ public sealed class TraceCarrierTests : IDisposable
         var first = TraceCarrier.Attach(snapshot)!;
         var second = TraceCarrier.Attach(snapshot);
 
-        Assert.Same(activity, first.Trace);
+        Assert.Same(activity, first.Trace!.Local);
         Assert.Same(first, second);
         Assert.True(first.TryGet(var, out var value));
         Assert.Equal("x", value);
@@ -59,15 +59,15 @@ public sealed class TraceCarrierTests : IDisposable
 
         var attached = TraceCarrier.Attach(null)!;
 
-        Assert.Same(activity, attached.Trace);
+        Assert.Same(activity, attached.Trace!.Local);
         Assert.Equal(1, attached.Count);
     }
 
     [Fact]
     public void TraceField_FollowsSetReplaceAndRemove()
     {
-        var first = StartActivity();
-        var second = StartActivity();
+        var first = TraceCarrier.TraceParent.Freeze(StartActivity());
+        var second = TraceCarrier.TraceParent.Freeze(StartActivity());
         var withFirst = ContextSnapshot.Empty.With(new ContextVar<int>("carrier-c"), 1).With(TraceCarrier.Var, first);
 
         Assert.Same(first, withFirst.Trace);
@@ -83,7 +83,8 @@ public sealed class TraceCarrierTests : IDisposable
 
         var decoded = ContextWireFormat.Decode(EncodeTraceOf(activity), DistributedContext.MaxEncodedBytes)!;
 
-        var remote = Assert.IsType<TraceCarrier.RemoteParent>(decoded.Trace);
+        var remote = decoded.Trace!;
+        Assert.Null(remote.Local);
         Assert.Equal(activity.TraceId, remote.Context.TraceId);
         Assert.Equal(activity.SpanId, remote.Context.SpanId);
         Assert.Equal(ActivityTraceFlags.Recorded, remote.Context.TraceFlags);
@@ -97,7 +98,7 @@ public sealed class TraceCarrierTests : IDisposable
     {
         var activity = StartActivity(ActivityTraceFlags.None, traceState: null);
 
-        var remote = (TraceCarrier.RemoteParent)ContextWireFormat.Decode(EncodeTraceOf(activity), DistributedContext.MaxEncodedBytes)!.Trace!;
+        var remote = ContextWireFormat.Decode(EncodeTraceOf(activity), DistributedContext.MaxEncodedBytes)!.Trace!;
 
         Assert.Equal(ActivityTraceFlags.None, remote.Context.TraceFlags);
         Assert.Null(remote.Context.TraceState);
@@ -155,6 +156,63 @@ public sealed class TraceCarrierTests : IDisposable
 
         var error = Assert.Throws<ContextFormatException>(() => ContextWireFormat.Decode(encoded, DistributedContext.MaxEncodedBytes));
         Assert.Contains("all-zero", error.Message);
+    }
+
+    [Fact]
+    public void Entry_IsFrozenWhenAttached_BaggageAddedLaterChangesNeitherItsSizeNorItsBytes()
+    {
+        var activity = StartActivity();
+        var attached = TraceCarrier.Attach(ContextSnapshot.Empty.With(new ContextVar<string>("carrier-d", ContextScope.Distributed), "x"))!;
+        var size = attached.WireSize;
+
+        activity.AddBaggage("late", new string('z', 100));
+        var encoded = ContextWireFormat.Encode(attached);
+
+        Assert.Equal(size, encoded.Length);
+        var decoded = ContextWireFormat.Decode(encoded, DistributedContext.MaxEncodedBytes)!;
+        Assert.DoesNotContain(decoded.Trace!.Baggage, b => b.Key == "late");
+    }
+
+    [Theory]
+    [InlineData("a=1\r\nX-Injected: yes")]
+    [InlineData("caf\u00e9=1")]
+    public void InvalidTraceState_IsDroppedNotCarried(string traceState)
+    {
+        var activity = StartActivity(traceState: null);
+        activity.TraceStateString = traceState;
+
+        var frozen = TraceCarrier.TraceParent.Freeze(activity);
+
+        Assert.Null(frozen.Context.TraceState);
+        Assert.Null(TraceCarrier.ValidTraceState(new string('a', TraceCarrier.MaxTraceStateLength + 1)));
+        Assert.Equal("k=v", TraceCarrier.ValidTraceState("k=v"));
+    }
+
+    [Fact]
+    public void UserSet_IsNotRefusedBecauseOfTheTracesBaggage()
+    {
+        var activity = StartActivity();
+        activity.AddBaggage("big", new string('b', DistributedContext.MaxEncodedBytes - 200));
+        var var = new ContextVar<string>("carrier-e", ContextScope.Distributed);
+
+        var attached = TraceCarrier.Attach(null)!;
+        var withValue = attached.WithChecked(var, new string('v', 300));
+
+        Assert.True(withValue.WireSize > DistributedContext.MaxEncodedBytes);
+        Assert.Throws<ContextTooLargeException>(() => attached.WithChecked(var, new string('v', DistributedContext.MaxEncodedBytes)));
+    }
+
+    [Fact]
+    public void UnderAStandIn_ItsOriginalTraceIsCarried_NotTheStandIn()
+    {
+        var parent = TraceCarrier.TraceParent.Freeze(StartActivity());
+        var received = ContextSnapshot.Empty.With(TraceCarrier.Var, parent);
+        var standIn = TraceCarrier.CreateStandIn(parent, "stand-in").Start();
+
+        Assert.Same(received, TraceCarrier.Attach(received));
+        Assert.Same(parent, TraceCarrier.Attach(ContextSnapshot.Empty)!.Trace);
+        Assert.Equal(parent.Context.SpanId, standIn.ParentSpanId);
+        Assert.Equal(parent.Baggage, standIn.Baggage.ToArray());
     }
 
     public void Dispose() => Activity.Current = _outer;

@@ -86,6 +86,7 @@ internal sealed class ContextActorCell : ActorCell
     /// <summary>A message that carries a trace: Receive runs under the sender's trace (see <see cref="HopTracing"/>).</summary>
     private void ReceiveTraced(object inner, ContextSnapshot context, bool scheduled)
     {
+        var previous = _restoreAfterReceive ? ContextSnapshot.Current : null;
         ContextSnapshot.Restore(context);
         var hop = HopTracing.Enter(context, this, inner, scheduled, _hopSpans);
         try
@@ -107,6 +108,10 @@ internal sealed class ContextActorCell : ActorCell
         finally
         {
             HopTracing.Exit(hop);
+            if (_restoreAfterReceive)
+            {
+                ContextSnapshot.Restore(previous);
+            }
         }
     }
 

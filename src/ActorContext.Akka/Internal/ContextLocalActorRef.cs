@@ -23,7 +23,7 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
 
     // Called from the base constructor on the creating thread: the ambient context is the creator's.
     protected override ActorCell NewActorCell(ActorSystemImpl system, IInternalActorRef self, Props props, MessageDispatcher dispatcher, IInternalActorRef supervisor) =>
-        new ContextActorCell(system, self, props, dispatcher, supervisor, Propagation.Capture());
+        new ContextActorCell(system, self, props, dispatcher, supervisor, Propagation.CaptureUntraced());
 
     protected override void TellInternal(object message, IActorRef sender)
     {

@@ -19,7 +19,7 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
     public ContextRepointableActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
         : base(system, props, dispatcher, mailboxType, supervisor, path)
     {
-        _creationContext = Propagation.Capture();
+        _creationContext = Propagation.CaptureUntraced();
         _mailboxType = mailboxType;
         _runsOnCallerThread = CallerThreadGuard.RunsOnCallerThread(dispatcher);
     }

@@ -47,51 +47,51 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
 
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
     {
-        Capture(ref receiver, ref message);
+        Capture(ref receiver, ref message, Propagation.Capture());
         using var _ = SuppressFlow();
         ((ITellScheduler)_inner).ScheduleTellOnce(delay, receiver, message, sender, cancelable);
     }
 
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
     {
-        Capture(ref receiver, ref message);
+        // A repeating schedule outlives the request that started it: its ticks carry the context but not the trace.
+        Capture(ref receiver, ref message, Propagation.CaptureUntraced());
         using var _ = SuppressFlow();
         ((ITellScheduler)_inner).ScheduleTellRepeatedly(initialDelay, interval, receiver, message, sender, cancelable);
     }
 
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable)
     {
-        var run = Capture(action);
+        var run = Capture(action, Propagation.Capture());
         using var _ = SuppressFlow();
         ((IScheduler)_inner).Advanced.ScheduleOnce(delay, run, cancelable);
     }
 
     protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable)
     {
-        var run = Capture(action);
+        var run = Capture(action, Propagation.Capture());
         using var _ = SuppressFlow();
         ((IScheduler)_inner).Advanced.ScheduleOnce(delay, run, cancelable);
     }
 
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable)
     {
-        var run = Capture(action);
+        var run = Capture(action, Propagation.CaptureUntraced());
         using var _ = SuppressFlow();
         ((IScheduler)_inner).Advanced.ScheduleRepeatedly(initialDelay, interval, run, cancelable);
     }
 
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable)
     {
-        var run = Capture(action);
+        var run = Capture(action, Propagation.CaptureUntraced());
         using var _ = SuppressFlow();
         ((IScheduler)_inner).Advanced.ScheduleRepeatedly(initialDelay, interval, run, cancelable);
     }
 
     public void Dispose() => (_inner as IDisposable)?.Dispose();
 
-    private static void Capture(ref ICanTell receiver, ref object message)
+    private static void Capture(ref ICanTell receiver, ref object message, ContextSnapshot? context)
     {
-        var context = Propagation.Capture();
         if (context is null || context.IsEmpty)
         {
             return;
@@ -99,7 +99,7 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
 
         if (receiver is IContextAwareRef)
         {
-            message = Propagation.Wrap(message);
+            message = Propagation.Wrap(message, context);
         }
         else
         {
@@ -107,17 +107,11 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
         }
     }
 
-    private static Action Capture(Action action)
-    {
-        var context = Propagation.Capture();
-        return context is null || context.IsEmpty ? action : () => Propagation.RunIn(context, action);
-    }
+    private static Action Capture(Action action, ContextSnapshot? context) =>
+        context is null || context.IsEmpty ? action : () => Propagation.RunIn(context, action);
 
-    private static IRunnable Capture(IRunnable runnable)
-    {
-        var context = Propagation.Capture();
-        return context is null || context.IsEmpty ? runnable : new ContextRestoringRunnable(runnable, context);
-    }
+    private static IRunnable Capture(IRunnable runnable, ContextSnapshot? context) =>
+        context is null || context.IsEmpty ? runnable : new ContextRestoringRunnable(runnable, context);
 
     private static AsyncFlowControl SuppressFlow() =>
         ExecutionContext.IsFlowSuppressed() ? default : ExecutionContext.SuppressFlow();

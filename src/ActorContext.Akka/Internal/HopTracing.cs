@@ -52,13 +52,13 @@ internal static class HopTracing
         var trace = context.Trace!;
         var entry = ExecutionContext.Capture();
         var previous = entry is null ? Activity.Current : null;
-        var parent = TraceCarrier.ContextOf(trace);
+        var parent = trace.Context;
         if (span && s_source.HasListeners())
         {
             var hop = s_source.CreateActivity(SpanName(message), ActivityKind.Consumer, parent);
             if (hop is not null)
             {
-                CopyBaggage(trace, hop);
+                TraceCarrier.CopyBaggage(trace, hop);
                 if (hop.IsAllDataRequested)
                 {
                     hop.SetTag("akka.actor.path", cell.Self.Path.ToString());
@@ -72,7 +72,7 @@ internal static class HopTracing
             }
         }
 
-        if (trace is Activity local && !local.IsStopped)
+        if (trace.Local is { IsStopped: false } local)
         {
             // Only an ExecutionContext that holds nothing but the snapshot may be reused on another message: anything
             // else in it belongs to the code that ran before.
@@ -93,11 +93,7 @@ internal static class HopTracing
             return new Hop(entry, previous, null);
         }
 
-        var standIn = new Activity(StandInName);
-        standIn.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
-        standIn.TraceStateString = parent.TraceState;
-        CopyBaggage(trace, standIn);
-        standIn.Start();
+        TraceCarrier.CreateStandIn(trace, StandInName).Start();
         return new Hop(entry, previous, null);
     }
 
@@ -146,17 +142,4 @@ internal static class HopTracing
 
     private static string SpanName(object message) =>
         s_spanNames.GetOrAdd(message.GetType(), static type => "receive " + type.Name);
-
-    /// <summary>Copies the sender's baggage so <see cref="Activity.Baggage"/> reads the same in the receiver.</summary>
-    private static void CopyBaggage(object trace, Activity target)
-    {
-        // AddBaggage puts an item in front of the ones added before it: add in reverse to keep the order, and with it
-        // which of two items with the same key wins.
-        var baggage = TraceCarrier.BaggageOf(trace);
-        var items = baggage as KeyValuePair<string, string?>[] ?? baggage.ToArray();
-        for (var i = items.Length - 1; i >= 0; i--)
-        {
-            target.AddBaggage(items[i].Key, items[i].Value);
-        }
-    }
 }

@@ -39,6 +39,9 @@ internal static class Propagation
         return WrapSlow(message, context);
     }
 
+    /// <summary>Wraps <paramref name="message"/> with a context captured by the caller (the scheduler).</summary>
+    internal static object Wrap(object message, ContextSnapshot context) => WrapSlow(message, context);
+
     private static object WrapSlow(object message, ContextSnapshot context)
     {
         var kind = KindOf(message.GetType());
@@ -113,10 +116,21 @@ internal static class Propagation
         return TraceCarrier.InUse ? TraceCarrier.Attach(context) : context;
     }
 
+    /// <summary>
+    /// The context for something that outlives the current request — an actor's creation (its constructor, PreStart
+    /// and everything it schedules from there) or a repeating schedule: the current context without a trace, so a
+    /// long-lived actor or timer does not add to (and keep alive) the trace of the request that happened to start it.
+    /// </summary>
+    internal static ContextSnapshot? CaptureUntraced()
+    {
+        var context = ContextSnapshot.Current;
+        return context?.Trace is null ? context : context.Without(TraceCarrier.Var);
+    }
+
     /// <summary>Splits a delivered message into the user's message and the context it carried.</summary>
     /// <remarks>
     /// The stock scheduler adds its own marker around scheduled tells; the wrapper may sit inside it. Called by the
-    /// cell only: it records the envelope for <see cref="Wrap"/> (at most one per thread stays referenced).
+    /// cell only: it records the envelope for <see cref="Wrap(object)"/> (at most one per thread stays referenced).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static object Unwrap(object message, out ContextSnapshot? context)
