@@ -127,7 +127,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     public object? Lookup(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var pair in _snapshot.Entries())
+        foreach (var pair in Visible(_snapshot))
         {
             if (string.Equals(pair.Key.Name, name, StringComparison.Ordinal))
             {
@@ -139,7 +139,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     }
 
     /// <summary>The number of vars with a value in this context.</summary>
-    public int Count => _snapshot.Count;
+    public int Count => VisibleCount(_snapshot);
 
     /// <summary>The value of <paramref name="key"/> in this context.</summary>
     /// <param name="key">The var.</param>
@@ -156,10 +156,10 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     }
 
     /// <summary>The vars with a value in this context.</summary>
-    public IEnumerable<IContextVar> Keys => _snapshot.Entries().Select(static p => p.Key);
+    public IEnumerable<IContextVar> Keys => Visible(_snapshot).Select(static p => p.Key);
 
     /// <summary>The values in this context.</summary>
-    public IEnumerable<object?> Values => _snapshot.Entries().Select(static p => p.Value);
+    public IEnumerable<object?> Values => Visible(_snapshot).Select(static p => p.Value);
 
     /// <summary>Whether the context holds a value for <paramref name="key"/>.</summary>
     /// <param name="key">The var.</param>
@@ -179,7 +179,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     }
 
     /// <summary>Enumerates the (var, value) entries.</summary>
-    public IEnumerator<KeyValuePair<IContextVar, object?>> GetEnumerator() => _snapshot.Entries().GetEnumerator();
+    public IEnumerator<KeyValuePair<IContextVar, object?>> GetEnumerator() => Visible(_snapshot).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -199,12 +199,12 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
 
         var mine = _snapshot;
         var theirs = other._snapshot;
-        if (mine.Count != theirs.Count)
+        if (VisibleCount(mine) != VisibleCount(theirs))
         {
             return false;
         }
 
-        foreach (var pair in mine.Entries())
+        foreach (var pair in Visible(mine))
         {
             if (!theirs.TryGet(pair.Key, out var value) || !Equals(pair.Value, value))
             {
@@ -221,7 +221,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     {
         // Order-independent: entries may be stored in any order.
         var hash = 0;
-        foreach (var pair in _snapshot.Entries())
+        foreach (var pair in Visible(_snapshot))
         {
             hash += HashCode.Combine(RuntimeHelpers.GetHashCode(pair.Key), pair.Value?.GetHashCode() ?? 0);
         }
@@ -231,5 +231,12 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
 
     /// <summary>Lists the entries as <c>name=value</c> pairs.</summary>
     public override string ToString() =>
-        "{" + string.Join(", ", _snapshot.Entries().Select(static p => $"{p.Key.Name}={p.Value}")) + "}";
+        "{" + string.Join(", ", Visible(_snapshot).Select(static p => $"{p.Key.Name}={p.Value}")) + "}";
+
+    // The trace entry (Activity.Current carried with messages) is the library's own: it travels with the context
+    // (Run restores it) but is not one of the user's values, so it is neither listed, counted nor compared.
+    private static IEnumerable<KeyValuePair<IContextVar, object?>> Visible(ContextSnapshot snapshot) =>
+        snapshot.Trace is null ? snapshot.Entries() : snapshot.Entries().Where(static p => !ReferenceEquals(p.Key, TraceCarrier.Var));
+
+    private static int VisibleCount(ContextSnapshot snapshot) => snapshot.Count - (snapshot.Trace is null ? 0 : 1);
 }

@@ -215,5 +215,35 @@ public sealed class TraceCarrierTests : IDisposable
         Assert.Equal(parent.Baggage, standIn.Baggage.ToArray());
     }
 
+    [Fact]
+    public void MessageContext_HidesTheTraceEntry_ButRunKeepsIt()
+    {
+        var var = new ContextVar<string>("carrier-f");
+        StartActivity();
+        var traced = TraceCarrier.Attach(ContextSnapshot.Empty.With(var, "x"))!;
+        var previous = ContextSnapshot.Current;
+        ContextSnapshot.Current = traced;
+        MessageContext copy;
+        try
+        {
+            copy = MessageContext.CopyCurrent();
+        }
+        finally
+        {
+            ContextSnapshot.Current = previous;
+        }
+
+        var untraced = new MessageContext();
+        untraced.Run(() => var.Set("x"));
+
+        Assert.Single(copy);
+        Assert.Same(var, Assert.Single(copy.Keys));
+        Assert.Equal("{carrier-f=x}", copy.ToString());
+        Assert.Null(copy.Lookup(TraceCarrier.VarName));
+        Assert.Equal(untraced, copy);
+        Assert.Equal(untraced.GetHashCode(), copy.GetHashCode());
+        Assert.NotNull(copy.Run(() => ContextSnapshot.Current!.Trace));
+    }
+
     public void Dispose() => Activity.Current = _outer;
 }
