@@ -126,18 +126,9 @@ public static class AkkaMessageContextHostingExtensions
             kind = string.IsNullOrWhiteSpace(configured) ? "local" : configured.Trim();
         }
 
-        string type;
-        try
-        {
-            type = MessageContextSetup.ContextProviderFor(kind);
-        }
-        catch (NotSupportedException)
-        {
-            // A provider propagation cannot stand in for (or remote/cluster without ActorContext.Remote): this runs
-            // inside Akka.Hosting's build, so leave it and let the start-up check fail the start with the reason.
-            return;
-        }
-
+        // A provider propagation cannot stand in for (or remote/cluster without ActorContext.Remote) fails the host's
+        // build here with the NotSupportedException that says why — before the system opens any port.
+        var type = MessageContextSetup.ContextProviderFor(kind);
         chosen.Value = new ProviderSelection.Custom(type, kind, hasCluster: type.Contains("Cluster", StringComparison.Ordinal));
         builder.WithActorRefProvider(chosen.Value);
     }

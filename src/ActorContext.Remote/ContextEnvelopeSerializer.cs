@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using ActorContext.Akka.Internal;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Serialization;
 
 namespace ActorContext.Remote;
@@ -50,9 +51,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         var context = ContextWireFormat.Encode(envelope.Context);
         if (context.Length > DistributedContext.MaxEncodedBytes)
         {
-            // Sets are checked against the limit, but a trace's baggage is set on the Activity, outside this library.
-            // Akka.Remote logs the failure and drops the message: loud, and never a truncated context.
-            throw ContextTooLargeException.ForMessage(context.Length, DistributedContext.MaxEncodedBytes, envelope.Context.Trace is not null);
+            context = EncodeWithoutTrace(envelope.Context, context.Length);
         }
 
         var inner = envelope.Message;
@@ -72,6 +71,43 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         payload.CopyTo(span[(position + 8 + manifest.Length)..]);
         return frame;
     }
+
+    /// <summary>
+    /// A context over the limit because of its trace (sets of the user's vars are checked against the limit, but a
+    /// trace's baggage is set on the Activity, outside this library): the message goes without the trace, and the
+    /// lost trace is logged. Losing a trace is better than losing the message; nothing is truncated.
+    /// </summary>
+    private byte[] EncodeWithoutTrace(ContextSnapshot snapshot, int encodedBytes)
+    {
+        var limit = DistributedContext.MaxEncodedBytes;
+        if (snapshot.Trace is null)
+        {
+            // Cannot happen through the public API (every set is checked); Akka.Remote logs this and drops the message.
+            throw ContextTooLargeException.ForMessage(encodedBytes, limit, hasTrace: false);
+        }
+
+        var untraced = ContextWireFormat.Encode(snapshot.Without(TraceCarrier.Var));
+        if (untraced.Length > limit)
+        {
+            throw ContextTooLargeException.ForMessage(encodedBytes, limit, hasTrace: true);
+        }
+
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref s_lastTraceWarning);
+        if (now - last >= 10_000 && Interlocked.CompareExchange(ref s_lastTraceWarning, now, last) == last)
+        {
+            system.Log.Warning(
+                "A message to another node was sent without its trace: with it, its context is {0} bytes, over the limit of {1} bytes " +
+                "(DistributedContext.MaxEncodedBytes). Trim the baggage and trace state of the Activity it was sent under, or raise the " +
+                "limit on every node. (Logged at most every 10 s.)",
+                encodedBytes,
+                limit);
+        }
+
+        return untraced;
+    }
+
+    private static long s_lastTraceWarning = -10_000;
 
     public override object FromBinary(byte[] bytes, string manifest)
     {

@@ -2,9 +2,9 @@ namespace ActorContext;
 
 /// <summary>
 /// Thrown by a set that would make the distributed part of the context larger than
-/// <see cref="DistributedContext.MaxEncodedBytes"/>. The set does not happen: nothing is truncated. Also thrown when
-/// a message is serialized for another node and the trace it carries (the trace state and baggage of
-/// <c>Activity.Current</c>, set outside this library) makes its context too large: the message is not sent.
+/// <see cref="DistributedContext.MaxEncodedBytes"/>. The set does not happen: nothing is truncated. (A message whose
+/// context is too large only because of the trace it carries — the baggage of <c>Activity.Current</c>, set outside
+/// this library — is sent to other nodes without the trace, and a warning says so.)
 /// </summary>
 public sealed class ContextTooLargeException : InvalidOperationException
 {

@@ -236,7 +236,10 @@ internal static class ContextWireFormat
             var tag = (Tag)reader.ReadByte("value tag");
             if (tag == Tag.Null)
             {
-                return (local, null);
+                // This library never sends a trace entry without a trace.
+                return ReferenceEquals(local, TraceCarrier.Var)
+                    ? throw new ContextFormatException($"Entry '{name}' holds no trace.")
+                    : (local, null);
             }
 
             if (tag != Tag.Codec)

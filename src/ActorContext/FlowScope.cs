@@ -15,7 +15,9 @@ namespace ActorContext;
 /// other way round: a parent keeps one registration on its own token and a list of weak references to the token
 /// sources of the children that asked for theirs, pruned of collected and finished children as it grows. A request's
 /// scope that nobody uses any more is collected while its parent lives on, and the list stays about as long as the
-/// number of children still alive.
+/// number of children still alive. Links upward are strong (a token source holds its scope, a scope its parent), so
+/// whoever holds a token keeps the scopes above it, and with them the path a cancellation takes to reach it. A scope
+/// whose token was asked for and that has a deadline lives until that deadline fires (its timer holds it).
 /// </para>
 /// </remarks>
 internal sealed class FlowScope
@@ -85,7 +87,7 @@ internal sealed class FlowScope
 
     private CancellationTokenSource CreateSource()
     {
-        var source = new CancellationTokenSource();
+        var source = new ScopeSource(this);
         var winner = Interlocked.CompareExchange(ref _source, source, null);
         if (winner is not null)
         {
@@ -161,13 +163,37 @@ internal sealed class FlowScope
             _children = null;
         }
 
+        // Every child is cancelled even if callbacks registered on one of them throw, as with linked token sources;
+        // what they threw is rethrown together afterwards.
+        List<Exception>? errors = null;
         foreach (var reference in children)
         {
             if (reference.TryGetTarget(out var child))
             {
-                child.Cancel();
+                try
+                {
+                    child.Cancel();
+                }
+                catch (AggregateException ex)
+                {
+                    (errors ??= []).AddRange(ex.InnerExceptions);
+                }
             }
         }
+
+        if (errors is not null)
+        {
+            throw new AggregateException(errors);
+        }
+    }
+
+    /// <summary>
+    /// A scope's token source, holding its scope: whoever holds a token keeps the scopes above it (and so their
+    /// sources and their lists) alive, so a cancellation from above still reaches it. Nothing points downward strongly.
+    /// </summary>
+    private sealed class ScopeSource(FlowScope owner) : CancellationTokenSource
+    {
+        internal FlowScope Owner { get; } = owner;
     }
 
     public override string ToString() =>

@@ -127,8 +127,8 @@ internal static class TraceCarrier
 
     /// <summary>
     /// An Activity for a receiver whose sender's Activity is not available (stopped, or on another node): it has the
-    /// sender's trace id, parent span id, flags, trace state and baggage, comes from no ActivitySource and is never
-    /// stopped, so it is never reported; what the receiver sends under it carries <paramref name="trace"/> itself.
+    /// sender's trace id, parent span id, flags, trace state and baggage, and comes from no named ActivitySource;
+    /// what the receiver sends under it carries <paramref name="trace"/> itself, never the stand-in.
     /// </summary>
     internal static Activity CreateStandIn(TraceParent trace, string operationName)
     {

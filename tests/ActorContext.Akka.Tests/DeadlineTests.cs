@@ -92,7 +92,7 @@ public class FlowDeadlineCoreTests
         Fresh(() =>
         {
             using var parent = FlowDeadline.WithCancellation();
-            var children = MakeChildren(100, useTokens: false);
+            var children = MakeChildren(100, useTokens: false, deadline: TimeSpan.FromHours(1));
 
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -110,7 +110,9 @@ public class FlowDeadlineCoreTests
         Fresh(() =>
         {
             using var parent = FlowDeadline.WithCancellation();
-            var children = MakeChildren(1_000, useTokens: true);
+            // Children without deadlines: one whose token was asked for with a deadline has a timer until the deadline
+            // (and so stays until then), whose firing this test would have to wait for.
+            var children = MakeChildren(1_000, useTokens: true, deadline: null);
             using var live = FlowDeadline.WithCancellation();
             var liveToken = live.Token;
 
@@ -142,15 +144,61 @@ public class FlowDeadlineCoreTests
         });
     }
 
+    [Fact]
+    public void Cancel_ReachesAGrandchildsToken_WhenOnlyThatTokenIsStillHeld()
+    {
+        Fresh(() =>
+        {
+            using var parent = FlowDeadline.WithCancellation();
+            var grandchildToken = GrandchildTokenOnly();
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            parent.Cancel();
+
+            Assert.True(grandchildToken.IsCancellationRequested);
+        });
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static List<WeakReference<object>> MakeChildren(int count, bool useTokens)
+    private static CancellationToken GrandchildTokenOnly()
+    {
+        // The middle scope and everything but the grandchild's token become garbage when this returns.
+        using var child = FlowDeadline.WithCancellation();
+        using var grandchild = FlowDeadline.WithCancellation();
+        return grandchild.Token;
+    }
+
+    [Fact]
+    public void Cancel_AThrowingCallbackOnOneChild_DoesNotStopTheOthersBeingCancelled()
+    {
+        Fresh(() =>
+        {
+            using var parent = FlowDeadline.WithCancellation();
+            var first = MessageContext.CopyCurrent();
+            var second = MessageContext.CopyCurrent();
+            var firstToken = first.Run(() => FlowDeadline.WithCancellation().Token);
+            var secondToken = second.Run(() => FlowDeadline.WithCancellation().Token);
+            firstToken.Register(() => throw new InvalidOperationException("callback failed"));
+
+            var error = Assert.Throws<AggregateException>(() => parent.Cancel());
+
+            Assert.Contains(error.Flatten().InnerExceptions, e => e.Message == "callback failed");
+            Assert.True(firstToken.IsCancellationRequested);
+            Assert.True(secondToken.IsCancellationRequested);
+        });
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<WeakReference<object>> MakeChildren(int count, bool useTokens, TimeSpan? deadline)
     {
         var children = new List<WeakReference<object>>();
         for (var i = 0; i < count; i++)
         {
             // Each child is a request's scope: entered, captured into a context (as a message would), then left.
             var captured = MessageContext.CopyCurrent();
-            using (var scope = i % 2 == 0 ? FlowDeadline.WithTimeout(TimeSpan.FromHours(1)) : FlowDeadline.WithCancellation())
+            using (var scope = i % 2 == 0 && deadline is { } due ? FlowDeadline.WithTimeout(due) : FlowDeadline.WithCancellation())
             {
                 captured = MessageContext.CopyCurrent();
                 if (useTokens)

@@ -186,6 +186,21 @@ public class HostingCompositionTests
     }
 
     [Fact]
+    public async Task UnknownProviderInHocon_FailsTheStartSayingWhy()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("unknown", akka => akka
+            .WithMessageContext()
+            .AddHocon("akka.actor.provider = \"My.Own.Provider, MyAssembly\"", HoconAddMode.Prepend));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("cannot add propagation to", Flatten(error));
+    }
+
+    [Fact]
     public async Task AnotherCustomProvider_FailsTheStartWithAClearError()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -245,5 +245,15 @@ public sealed class TraceCarrierTests : IDisposable
         Assert.NotNull(copy.Run(() => ContextSnapshot.Current!.Trace));
     }
 
+    [Fact]
+    public void Wire_TraceEntryWithoutAValue_IsRejected()
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(TraceCarrier.VarName);
+        byte[] payload = [1, 1, 0, (byte)name.Length, .. name, 0];
+
+        var error = Assert.Throws<ContextFormatException>(() => ContextWireFormat.Decode(payload, DistributedContext.MaxEncodedBytes));
+        Assert.Contains("no trace", error.Message);
+    }
+
     public void Dispose() => Activity.Current = _outer;
 }

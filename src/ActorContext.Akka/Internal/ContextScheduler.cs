@@ -47,7 +47,9 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
 
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
     {
-        Capture(ref receiver, ref message, Propagation.Capture());
+        // A buffering actor's re-send through the scheduler keeps the context the message arrived with.
+        var context = RememberedContexts.AnyRemembering && RememberedContexts.TryRecall(message, out var remembered) ? remembered : Propagation.Capture();
+        Capture(ref receiver, ref message, context);
         using var _ = SuppressFlow();
         ((ITellScheduler)_inner).ScheduleTellOnce(delay, receiver, message, sender, cancelable);
     }

@@ -13,8 +13,8 @@ namespace ActorContext.Akka.Internal;
 /// of the sender's. Otherwise no span is made: the receiver runs under the sender's Activity itself while that is
 /// still running (nothing allocated), or under a stand-in Activity with the sender's trace id, parent span id, flags,
 /// trace state and baggage once it has stopped or came from another node — so log lines and the receiver's own
-/// Activities join the sender's trace. The stand-in comes from no ActivitySource and is never stopped, so it is
-/// never reported as a span.
+/// Activities join the sender's trace. The stand-in comes from no named ActivitySource (only listeners of the unnamed
+/// default source, which OpenTelemetry ignores unless told otherwise, see it) and is stopped when Receive returns.
 /// </para>
 /// <para>
 /// The span covers the synchronous part of Receive; the continuation of a <c>ReceiveAsync</c> handler still runs
@@ -34,7 +34,7 @@ internal static class HopTracing
     /// <summary>What <see cref="Exit"/> needs to undo <see cref="Enter"/>.</summary>
     /// <param name="Entry">The thread's ExecutionContext before the trace was entered, when it could be captured.</param>
     /// <param name="Previous">The Activity current before, for when it could not.</param>
-    /// <param name="Span">The hop's span, if one was started.</param>
+    /// <param name="Span">The hop's span or stand-in, if one was started.</param>
     internal readonly record struct Hop(ExecutionContext? Entry, Activity? Previous, Activity? Span);
 
     // The ExecutionContext that holds exactly (snapshot, Activity.Current = its running local trace), made by the last
@@ -93,8 +93,7 @@ internal static class HopTracing
             return new Hop(entry, previous, null);
         }
 
-        TraceCarrier.CreateStandIn(trace, StandInName).Start();
-        return new Hop(entry, previous, null);
+        return new Hop(entry, previous, TraceCarrier.CreateStandIn(trace, StandInName).Start());
     }
 
     /// <summary>Records a failed Receive on the hop's span.</summary>
