@@ -19,11 +19,18 @@ public class HostingCompositionTests
         public Echo() => ReceiveAny(m => Sender.Tell($"{m}:{HostedId.Get("none")}"));
     }
 
-    private static async Task<IHost> StartAsync(bool cluster, bool contextFirst)
+    /// <summary>A host with one Akka system configured by <paramref name="configure"/>, built but not started.</summary>
+    private static IHost BuildHost(string name, Action<AkkaConfigurationBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka("composed", akka =>
+        builder.Services.AddAkka(name, configure);
+        return builder.Build();
+    }
+
+    private static async Task<IHost> StartAsync(bool cluster, bool contextFirst)
+    {
+        var host = BuildHost("composed", akka =>
         {
             if (contextFirst)
             {
@@ -46,7 +53,6 @@ public class HostingCompositionTests
                 akka.WithMessageContext();
             }
         });
-        var host = builder.Build();
         await host.StartAsync();
         return host;
     }
@@ -99,13 +105,10 @@ public class HostingCompositionTests
     [Fact]
     public async Task WithMessageContext_BetweenWithRemotingAndWithClustering_IsAClusterWithPropagation()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("between", akka => akka
+        using var host = BuildHost("between", akka => akka
             .WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = 0 })
             .WithMessageContext()
             .WithClustering(new ClusterOptions()));
-        using var host = builder.Build();
         await host.StartAsync();
         try
         {
@@ -127,9 +130,7 @@ public class HostingCompositionTests
         foreach (var contextFirst in new[] { true, false })
         {
             var hocon = $"akka.actor.provider = {kind}\nakka.remote.dot-netty.tcp {{ hostname = 127.0.0.1, port = 0 }}";
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Services.AddAkka("hocon-" + kind, akka =>
+            using var host = BuildHost("hocon-" + kind, akka =>
             {
                 if (contextFirst)
                 {
@@ -142,7 +143,6 @@ public class HostingCompositionTests
                     akka.WithMessageContext();
                 }
             });
-            using var host = builder.Build();
             await host.StartAsync();
             try
             {
@@ -188,12 +188,9 @@ public class HostingCompositionTests
     [Fact]
     public async Task UnknownProviderInHocon_FailsTheStartSayingWhy()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("unknown", akka => akka
+        using var host = BuildHost("unknown", akka => akka
             .WithMessageContext()
             .AddHocon("akka.actor.provider = \"My.Own.Provider, MyAssembly\"", HoconAddMode.Prepend));
-        using var host = builder.Build();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
@@ -203,12 +200,9 @@ public class HostingCompositionTests
     [Fact]
     public async Task AnotherCustomProvider_FailsTheStartWithAClearError()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("custom", akka => akka
+        using var host = BuildHost("custom", akka => akka
             .WithMessageContext()
             .WithActorRefProvider(new ProviderSelection.Custom("Akka.Actor.LocalActorRefProvider, Akka", "mine")));
-        using var host = builder.Build();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
