@@ -330,7 +330,7 @@ internal static class ContextWireFormat
         null => 0,
         ForwardedValue forwarded => forwarded.Raw.Length - 1,
         _ when key is IWireVar { HasCodec: true } codecVar => LengthPrefixed(codecVar.EncodeValue(value).Length),
-        string s => LengthPrefixed(Encoding.UTF8.GetByteCount(s)),
+        string s => StringSize(s),
         bool or byte or sbyte => 1,
         short or ushort => 2,
         int or uint => 4,
@@ -368,9 +368,7 @@ internal static class ContextWireFormat
         switch (value)
         {
             case string s:
-                var length = Encoding.UTF8.GetByteCount(s);
-                var prefix = WriteVarint(body, length);
-                return 1 + prefix + Encoding.UTF8.GetBytes(s, body[prefix..]);
+                return 1 + WriteString(body, s);
             case bool b:
                 body[0] = b ? (byte)1 : (byte)0;
                 return 2;
@@ -432,6 +430,16 @@ internal static class ContextWireFormat
 
     private static int LengthPrefixed(int length) => VarintSize(length) + length;
 
+    /// <summary>The encoded size of a length-prefixed UTF-8 string.</summary>
+    internal static int StringSize(string value) => LengthPrefixed(Encoding.UTF8.GetByteCount(value));
+
+    /// <summary>Writes a length-prefixed UTF-8 string; returns the bytes written.</summary>
+    internal static int WriteString(Span<byte> span, string value)
+    {
+        var prefix = WriteVarint(span, Encoding.UTF8.GetByteCount(value));
+        return prefix + Encoding.UTF8.GetBytes(value, span[prefix..]);
+    }
+
     private static int WriteLengthPrefixed(Span<byte> span, ReadOnlySpan<byte> bytes)
     {
         var prefix = WriteVarint(span, bytes.Length);
@@ -465,7 +473,7 @@ internal static class ContextWireFormat
     }
 
     /// <summary>Bounds-checked reading; every failure is a <see cref="ContextFormatException"/>.</summary>
-    private ref struct Reader(ReadOnlySpan<byte> payload, int position)
+    internal ref struct Reader(ReadOnlySpan<byte> payload, int position)
     {
         private readonly ReadOnlySpan<byte> _payload = payload;
 
@@ -509,6 +517,9 @@ internal static class ContextWireFormat
                 throw new ContextFormatException($"The {what} at byte {Position - count} is not valid UTF-8.", ex);
             }
         }
+
+        /// <summary>A length-prefixed UTF-8 string (see <see cref="WriteString"/>).</summary>
+        public string ReadString(string what) => ReadUtf8(ReadVarint(what + " length"), what);
 
         public int ReadVarint(string what)
         {

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 
 namespace ActorContext;
 
@@ -214,7 +212,6 @@ internal static class TraceCarrier
     {
         private const byte Version = 1;
         private const int MinBytes = 1 + 16 + 8 + 1 + 1 + 1;
-        private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
         // Encoded once, when the trace is frozen: sizing and sending reuse the bytes.
         public byte[] Encode(TraceParent value) => value.Encoded;
@@ -223,10 +220,10 @@ internal static class TraceCarrier
         {
             var traceState = context.TraceState ?? string.Empty;
 
-            var size = 1 + 16 + 8 + 1 + StringSize(traceState) + ContextWireFormat.VarintSize(baggage.Length);
+            var size = 1 + 16 + 8 + 1 + ContextWireFormat.StringSize(traceState) + ContextWireFormat.VarintSize(baggage.Length);
             foreach (var (key, item) in baggage)
             {
-                size += StringSize(key) + 1 + (item is null ? 0 : StringSize(item));
+                size += ContextWireFormat.StringSize(key) + 1 + (item is null ? 0 : ContextWireFormat.StringSize(item));
             }
 
             var buffer = new byte[size];
@@ -235,15 +232,15 @@ internal static class TraceCarrier
             context.TraceId.CopyTo(span.Slice(1, 16));
             context.SpanId.CopyTo(span.Slice(17, 8));
             span[25] = (byte)context.TraceFlags;
-            var position = 26 + WriteString(span[26..], traceState);
+            var position = 26 + ContextWireFormat.WriteString(span[26..], traceState);
             position += ContextWireFormat.WriteVarint(span[position..], baggage.Length);
             foreach (var (key, item) in baggage)
             {
-                position += WriteString(span[position..], key);
+                position += ContextWireFormat.WriteString(span[position..], key);
                 span[position++] = item is null ? (byte)0 : (byte)1;
                 if (item is not null)
                 {
-                    position += WriteString(span[position..], item);
+                    position += ContextWireFormat.WriteString(span[position..], item);
                 }
             }
 
@@ -271,94 +268,36 @@ internal static class TraceCarrier
             var spanId = ActivitySpanId.CreateFromBytes(bytes.Slice(17, 8));
 
             var flags = (ActivityTraceFlags)(bytes[25] & 0x01);
-            var position = 26;
-            var traceState = ReadString(bytes, ref position, "trace state");
-            var count = ReadVarint(bytes, ref position, "baggage count");
-            if (count > (bytes.Length - position) / 2)
+            var reader = new ContextWireFormat.Reader(bytes, 26);
+            var traceState = reader.ReadString("trace state");
+            var count = reader.ReadVarint("baggage count");
+            if (count > reader.Remaining / 2)
             {
-                throw new FormatException($"A trace entry claims {count} baggage items, impossible in the {bytes.Length - position} bytes that follow.");
+                throw new FormatException($"A trace entry claims {count} baggage items, impossible in the {reader.Remaining} bytes that follow.");
             }
 
             var baggage = new KeyValuePair<string, string?>[count];
             for (var i = 0; i < count; i++)
             {
-                var key = ReadString(bytes, ref position, "baggage key");
-                if (position >= bytes.Length)
-                {
-                    throw new FormatException("A trace entry is truncated inside its baggage.");
-                }
-
-                var hasValue = bytes[position++];
+                var key = reader.ReadString("baggage key");
+                var hasValue = reader.ReadByte("baggage value marker");
                 if (hasValue > 1)
                 {
                     throw new FormatException($"A baggage item has value marker {hasValue}.");
                 }
 
-                baggage[i] = new(key, hasValue == 1 ? ReadString(bytes, ref position, "baggage value") : null);
+                baggage[i] = new(key, hasValue == 1 ? reader.ReadString("baggage value") : null);
             }
 
-            if (position != bytes.Length)
+            if (reader.Remaining != 0)
             {
-                throw new FormatException($"A trace entry has {bytes.Length - position} bytes after its baggage.");
+                throw new FormatException($"A trace entry has {reader.Remaining} bytes after its baggage.");
             }
 
             // An invalid trace state (another implementation's, or a hostile one) is dropped, not the whole message.
             var valid = ValidTraceState(traceState);
             var context = new ActivityContext(traceId, spanId, flags, valid, isRemote: true);
             return new TraceParent(null, context, baggage, valid == (traceState.Length == 0 ? null : traceState) ? bytes.ToArray() : EncodeParts(context, baggage));
-        }
-
-        private static int StringSize(string value)
-        {
-            var bytes = Encoding.UTF8.GetByteCount(value);
-            return ContextWireFormat.VarintSize(bytes) + bytes;
-        }
-
-        private static int WriteString(Span<byte> span, string value)
-        {
-            var prefix = ContextWireFormat.WriteVarint(span, Encoding.UTF8.GetByteCount(value));
-            return prefix + Encoding.UTF8.GetBytes(value, span[prefix..]);
-        }
-
-        private static int ReadVarint(ReadOnlySpan<byte> bytes, ref int position, string what)
-        {
-            uint result = 0;
-            for (var shift = 0; shift < 35; shift += 7)
-            {
-                if (position >= bytes.Length)
-                {
-                    throw new FormatException($"A trace entry is truncated in its {what}.");
-                }
-
-                var b = bytes[position++];
-                result |= (uint)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0)
-                {
-                    return result <= int.MaxValue ? (int)result : throw new FormatException($"The {what} of a trace entry is out of range.");
-                }
-            }
-
-            throw new FormatException($"The {what} of a trace entry is not a valid varint.");
-        }
-
-        private static string ReadString(ReadOnlySpan<byte> bytes, ref int position, string what)
-        {
-            var length = ReadVarint(bytes, ref position, what + " length");
-            if (length > bytes.Length - position)
-            {
-                throw new FormatException($"The {what} of a trace entry claims {length} bytes; {bytes.Length - position} remain.");
-            }
-
-            try
-            {
-                var value = s_strictUtf8.GetString(bytes.Slice(position, length));
-                position += length;
-                return value;
-            }
-            catch (DecoderFallbackException ex)
-            {
-                throw new FormatException($"The {what} of a trace entry is not valid UTF-8.", ex);
-            }
         }
     }
 }
