@@ -48,8 +48,7 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
     {
         // A buffering actor's re-send through the scheduler keeps the context the message arrived with.
-        var context = RememberedContexts.AnyRemembering && RememberedContexts.TryRecall(message, out var remembered) ? remembered : Propagation.Capture();
-        Capture(ref receiver, ref message, context);
+        Capture(ref receiver, ref message, Propagation.ContextFor(message));
         using var _ = SuppressFlow();
         ((ITellScheduler)_inner).ScheduleTellOnce(delay, receiver, message, sender, cancelable);
     }

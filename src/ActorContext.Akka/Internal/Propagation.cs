@@ -22,9 +22,7 @@ internal static class Propagation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static object Wrap(object message)
     {
-        var context = RememberedContexts.AnyRemembering && RememberedContexts.TryRecall(message, out var remembered)
-            ? remembered
-            : Capture();
+        var context = ContextFor(message);
         if (context is null || context.IsEmpty)
         {
             return message;
@@ -36,13 +34,19 @@ internal static class Propagation
             return received;
         }
 
-        return WrapSlow(message, context);
+        return Wrap(message, context);
     }
 
-    /// <summary>Wraps <paramref name="message"/> with a context captured by the caller (the scheduler).</summary>
-    internal static object Wrap(object message, ContextSnapshot context) => WrapSlow(message, context);
+    /// <summary>
+    /// The context <paramref name="message"/> is sent with now: the one a buffering actor remembers for it, else the
+    /// current one (see <see cref="Capture"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ContextSnapshot? ContextFor(object message) =>
+        RememberedContexts.AnyRemembering && RememberedContexts.TryRecall(message, out var remembered) ? remembered : Capture();
 
-    private static object WrapSlow(object message, ContextSnapshot context)
+    /// <summary>Wraps <paramref name="message"/> with a non-empty <paramref name="context"/>, unless its type must reach Akka bare.</summary>
+    internal static object Wrap(object message, ContextSnapshot context)
     {
         var kind = KindOf(message.GetType());
         return kind switch
