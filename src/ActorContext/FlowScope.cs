@@ -95,11 +95,12 @@ internal sealed class FlowScope
             return winner;
         }
 
+        // Adopt cancels the source at once if an enclosing scope already is cancelled.
         _parent?.Adopt(source);
 
         // Pairs with the fence in Cancel.
         Interlocked.MemoryBarrier();
-        if (_cancelled || (_parent?.IsCancelled ?? false))
+        if (_cancelled)
         {
             source.Cancel();
         }
