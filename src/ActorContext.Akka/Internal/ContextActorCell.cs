@@ -73,7 +73,7 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
+        if (!NeedsBookkeeping)
         {
             ContextSnapshot.Restore(context);
             base.ReceiveMessage(inner);
@@ -83,6 +83,9 @@ internal sealed class ContextActorCell : ActorCell
         ReceiveWithBookkeeping(inner, context);
     }
 
+    /// <summary>Whether Receive needs <see cref="ReceiveWithBookkeeping"/> rather than the plain path.</summary>
+    private bool NeedsBookkeeping => _persistence is not null || _remembersContexts || _restoreAfterReceive;
+
     /// <summary>A message that carries a trace: Receive runs under the sender's trace (see <see cref="HopTracing"/>).</summary>
     private void ReceiveTraced(object inner, ContextSnapshot context, bool scheduled)
     {
@@ -91,7 +94,7 @@ internal sealed class ContextActorCell : ActorCell
         var hop = HopTracing.Enter(context, this, inner, scheduled, _hopSpans);
         try
         {
-            if (_persistence is null && !_remembersContexts && !_restoreAfterReceive)
+            if (!NeedsBookkeeping)
             {
                 base.ReceiveMessage(inner);
             }
