@@ -24,20 +24,20 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
     {
         if (tracking != ActivityTrackingOptions.None && Activity.Current is { } activity)
         {
-            callback(new ActivityLogScope(activity, tracking), state);
+            callback(LogScope.ActivityIds(activity, tracking), state);
             if ((tracking & ActivityTrackingOptions.Tags) != 0 && activity.TagObjects.Any())
             {
-                callback(activity.TagObjects.ToArray(), state);
+                callback(new LogScope([.. activity.TagObjects]), state);
             }
 
             if ((tracking & ActivityTrackingOptions.Baggage) != 0 && activity.Baggage.Any())
             {
                 // As structured properties (string to object), like the context entries and the tags.
-                callback(activity.Baggage.Select(static b => new KeyValuePair<string, object?>(b.Key, b.Value)).ToArray(), state);
+                callback(new LogScope([.. activity.Baggage.Select(static b => new KeyValuePair<string, object?>(b.Key, b.Value))]), state);
             }
         }
 
-        var entries = ContextLogScope.Capture(options);
+        var entries = LogScope.ContextEntries(options);
         if (entries is not null)
         {
             callback(entries, state);
@@ -48,12 +48,31 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
 
     public IDisposable Push(object? state) => _scopes.Push(state);
 
-    /// <summary>The ids <see cref="ActivityTrackingOptions"/> asks for, under the names the logger factory uses.</summary>
-    private sealed class ActivityLogScope : IReadOnlyList<KeyValuePair<string, object?>>
+    /// <summary>Structured scope properties; prints as <c>request-id:r-1, tenant:acme</c>.</summary>
+    private sealed class LogScope(KeyValuePair<string, object?>[] entries) : IReadOnlyList<KeyValuePair<string, object?>>
     {
-        private readonly KeyValuePair<string, object?>[] _items;
+        /// <summary>The current context's entries that the options let into logs, or null when there are none.</summary>
+        public static LogScope? ContextEntries(MessageContextLoggingOptions options)
+        {
+            var snapshot = ContextSnapshot.Current;
+            if (snapshot is null || snapshot.IsEmpty)
+            {
+                return null;
+            }
 
-        public ActivityLogScope(Activity activity, ActivityTrackingOptions tracking)
+            // The deadline and the trace travel as context entries too; they are not values for logs unless asked for
+            // by name (trace ids reach log scopes through Microsoft.Extensions.Logging's ActivityTrackingOptions).
+            var selected = snapshot.Entries()
+                .Where(e => options.Includes(e.Key.Name)
+                    && ((!ReferenceEquals(e.Key, FlowDeadline.Current) && !ReferenceEquals(e.Key, TraceCarrier.Var))
+                        || options.IncludedNames.Contains(e.Key.Name)))
+                .Select(static e => new KeyValuePair<string, object?>(e.Key.Name, e.Value))
+                .ToArray();
+            return selected.Length == 0 ? null : new LogScope(selected);
+        }
+
+        /// <summary>The ids <see cref="ActivityTrackingOptions"/> asks for, under the names the logger factory uses.</summary>
+        public static LogScope ActivityIds(Activity activity, ActivityTrackingOptions tracking)
         {
             var items = new List<KeyValuePair<string, object?>>(5);
             var w3c = activity.IdFormat == ActivityIdFormat.W3C;
@@ -82,40 +101,7 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
                 items.Add(new("TraceFlags", activity.ActivityTraceFlags));
             }
 
-            _items = [.. items];
-        }
-
-        public int Count => _items.Length;
-
-        public KeyValuePair<string, object?> this[int index] => _items[index];
-
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_items).GetEnumerator();
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public override string ToString() => string.Join(", ", _items.Select(static i => $"{i.Key}:{i.Value}"));
-    }
-
-    /// <summary>Context entries as structured scope properties; prints as <c>request-id:r-1, tenant:acme</c>.</summary>
-    private sealed class ContextLogScope(KeyValuePair<string, object?>[] entries) : IReadOnlyList<KeyValuePair<string, object?>>
-    {
-        public static ContextLogScope? Capture(MessageContextLoggingOptions options)
-        {
-            var snapshot = ContextSnapshot.Current;
-            if (snapshot is null || snapshot.IsEmpty)
-            {
-                return null;
-            }
-
-            // The deadline and the trace travel as context entries too; they are not values for logs unless asked for
-            // by name (trace ids reach log scopes through Microsoft.Extensions.Logging's ActivityTrackingOptions).
-            var selected = snapshot.Entries()
-                .Where(e => options.Includes(e.Key.Name)
-                    && ((!ReferenceEquals(e.Key, FlowDeadline.Current) && !ReferenceEquals(e.Key, TraceCarrier.Var))
-                        || options.IncludedNames.Contains(e.Key.Name)))
-                .Select(static e => new KeyValuePair<string, object?>(e.Key.Name, e.Value))
-                .ToArray();
-            return selected.Length == 0 ? null : new ContextLogScope(selected);
+            return new LogScope([.. items]);
         }
 
         public int Count => entries.Length;
