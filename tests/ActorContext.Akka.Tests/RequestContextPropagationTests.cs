@@ -20,52 +20,6 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
 
     // ---------------------------------------------------------------- messages and actors
 
-    private sealed record Trace(ImmutableList<string> Hops)
-    {
-        public static Trace Start => new(ImmutableList<string>.Empty);
-    }
-
-    /// <summary>One hop: record, change RequestContext if asked, tell the next hop, optionally wait and re-read.</summary>
-    private sealed record HopSpec(
-        string Name,
-        Action? Change = null,
-        ManualResetEventSlim? SignalAfterSend = null,
-        ManualResetEventSlim? WaitAfterSend = null,
-        IActorRef? AfterProbe = null);
-
-    private static void HandleHop(HopSpec spec, IActorRef next, Trace trace)
-    {
-        var hops = trace.Hops.Add($"{spec.Name}:{RequestValues()}");
-        spec.Change?.Invoke();
-        next.Tell(new Trace(hops));
-        spec.SignalAfterSend?.Set();
-        if (spec.WaitAfterSend is not null)
-        {
-            var completed = spec.WaitAfterSend.Wait(Timeout);
-            spec.AfterProbe!.Tell($"{spec.Name}-after:{RequestValues()}{(completed ? string.Empty : " (chain did not complete)")}");
-        }
-    }
-
-    private sealed class ReceiveHop : ReceiveActor
-    {
-        public ReceiveHop(HopSpec spec, IActorRef next) => Receive<Trace>(t => HandleHop(spec, next, t));
-    }
-
-    private sealed class UntypedHop(HopSpec spec, IActorRef next) : UntypedActor
-    {
-        protected override void OnReceive(object message)
-        {
-            if (message is Trace trace)
-            {
-                HandleHop(spec, next, trace);
-            }
-            else
-            {
-                Unhandled(message);
-            }
-        }
-    }
-
     private sealed class Echo(IActorRef probe) : UntypedActor
     {
         protected override void OnReceive(object message)
@@ -100,20 +54,8 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
             });
     }
 
-    private IActorRef BuildChain(IActorRef end, params HopSpec[] specs)
-    {
-        var next = end;
-        for (var i = specs.Length - 1; i >= 0; i--)
-        {
-            var spec = specs[i];
-            var target = next;
-            next = Sys.ActorOf(i % 2 == 0
-                ? Props.Create(() => new ReceiveHop(spec, target))
-                : Props.Create(() => new UntypedHop(spec, target)));
-        }
-
-        return next;
-    }
+    private IActorRef BuildChain(IActorRef end, params HopSpec[] specs) =>
+        HopChain.Build(Sys, end, RequestValues, ":", named: false, specs);
 
     // ---------------------------------------------------------------- tests
 
@@ -126,16 +68,16 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
         {
             RequestContext.Set("corr", "c-1");
             RequestContext.Set("user", "u-1");
-            first.Tell(Trace.Start);
+            first.Tell(HopTrace.Start);
         });
-        first.Tell(Trace.Start);
+        first.Tell(HopTrace.Start);
 
         Assert.Equal(
             Enumerable.Range(1, 5).Select(i => $"h{i}:corr=c-1,user=u-1,id=none"),
-            ExpectMsg<Trace>().Hops);
+            ExpectMsg<HopTrace>().Hops);
         Assert.Equal(
             Enumerable.Range(1, 5).Select(i => $"h{i}:corr=null,user=null,id=none"),
-            ExpectMsg<Trace>().Hops);
+            ExpectMsg<HopTrace>().Hops);
     }
 
     [Fact]
@@ -150,7 +92,7 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
             new HopSpec("h4", Change: RequestContext.Clear), // removes string entries, keeps typed vars
             new HopSpec("h5", SignalAfterSend: chainDone));
 
-        Trace? trace = null;
+        HopTrace? trace = null;
         var h1After = string.Empty;
         var edgeAfter = string.Empty;
         InFreshContext(() =>
@@ -158,8 +100,8 @@ public class RequestContextPropagationTests(ITestOutputHelper output) : Propagat
             RequestContext.Set("corr", "c-1");
             RequestContext.Set("user", "u-1");
             RequestId.Set("r-1");
-            first.Tell(Trace.Start);
-            trace = ExpectMsg<Trace>();
+            first.Tell(HopTrace.Start);
+            trace = ExpectMsg<HopTrace>();
             h1After = ExpectMsg<string>();
             edgeAfter = RequestValues();
         });

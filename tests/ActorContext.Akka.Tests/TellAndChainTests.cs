@@ -16,19 +16,6 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
 
     // ---------------------------------------------------------------- messages
 
-    private sealed record Trace(ImmutableList<string> Hops)
-    {
-        public static Trace Start => new(ImmutableList<string>.Empty);
-    }
-
-    /// <summary>What one hop does: record, optionally set a var, tell the next hop, optionally signal or wait.</summary>
-    private sealed record HopSpec(
-        string Name,
-        string? SetIdTo = null,
-        ManualResetEventSlim? SignalAfterSend = null,
-        ManualResetEventSlim? WaitAfterSend = null,
-        IActorRef? AfterProbe = null);
-
     private sealed record Block(string Tag);
 
     private sealed record Report(string Tag);
@@ -42,44 +29,6 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
     private sealed record Restarting(object? Message, int Thread);
 
     // ---------------------------------------------------------------- actors
-
-    private static void HandleHop(HopSpec spec, IActorRef next, Trace trace)
-    {
-        var hops = trace.Hops.Add($"{spec.Name}={Values()}");
-        if (spec.SetIdTo is not null)
-        {
-            RequestId.Set(spec.SetIdTo);
-        }
-
-        next.Tell(new Trace(hops));
-        spec.SignalAfterSend?.Set();
-        if (spec.WaitAfterSend is not null)
-        {
-            // Re-read this hop's context after every later hop has run (and one of them changed a var).
-            var completed = spec.WaitAfterSend.Wait(Timeout);
-            spec.AfterProbe!.Tell($"{spec.Name}-after={Values()}{(completed ? string.Empty : " (chain did not complete)")}");
-        }
-    }
-
-    private sealed class ReceiveHop : ReceiveActor
-    {
-        public ReceiveHop(HopSpec spec, IActorRef next) => Receive<Trace>(t => HandleHop(spec, next, t));
-    }
-
-    private sealed class UntypedHop(HopSpec spec, IActorRef next) : UntypedActor
-    {
-        protected override void OnReceive(object message)
-        {
-            if (message is Trace trace)
-            {
-                HandleHop(spec, next, trace);
-            }
-            else
-            {
-                Unhandled(message);
-            }
-        }
-    }
 
     private sealed class UntypedEcho(IActorRef probe) : UntypedActor
     {
@@ -188,21 +137,8 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
         return ExpectMsg<IActorRef>();
     }
 
-    private IActorRef BuildChain(IActorRef end, params HopSpec[] specs)
-    {
-        var next = end;
-        for (var i = specs.Length - 1; i >= 0; i--)
-        {
-            var spec = specs[i];
-            var target = next;
-            var props = i % 2 == 0
-                ? Props.Create(() => new ReceiveHop(spec, target))
-                : Props.Create(() => new UntypedHop(spec, target));
-            next = Sys.ActorOf(props, spec.Name);
-        }
-
-        return next;
-    }
+    private IActorRef BuildChain(IActorRef end, params HopSpec[] specs) =>
+        HopChain.Build(Sys, end, Values, "=", named: true, specs);
 
     private static HopSpec[] Hops(int count) => Enumerable.Range(1, count).Select(i => new HopSpec($"h{i}")).ToArray();
 
@@ -244,9 +180,9 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
     {
         var first = BuildChain(TestActor, Hops(6));
 
-        InContext("r-1", "t-1", () => first.Tell(Trace.Start));
+        InContext("r-1", "t-1", () => first.Tell(HopTrace.Start));
 
-        var trace = ExpectMsg<Trace>();
+        var trace = ExpectMsg<HopTrace>();
         Assert.Equal(
             ["h1=r-1/t-1", "h2=r-1/t-1", "h3=r-1/t-1", "h4=r-1/t-1", "h5=r-1/t-1", "h6=r-1/t-1"],
             trace.Hops);
@@ -257,13 +193,13 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
     {
         var first = BuildChain(TestActor, Hops(5));
 
-        InContext("before", "t-before", () => first.Tell(Trace.Start));
-        first.Tell(Trace.Start);
+        InContext("before", "t-before", () => first.Tell(HopTrace.Start));
+        first.Tell(HopTrace.Start);
 
-        Assert.All(ExpectMsg<Trace>().Hops, h => Assert.EndsWith("=before/t-before", h, StringComparison.Ordinal));
+        Assert.All(ExpectMsg<HopTrace>().Hops, h => Assert.EndsWith("=before/t-before", h, StringComparison.Ordinal));
         Assert.Equal(
             ["h1=none/none", "h2=none/none", "h3=none/none", "h4=none/none", "h5=none/none"],
-            ExpectMsg<Trace>().Hops);
+            ExpectMsg<HopTrace>().Hops);
     }
 
     [Fact]
@@ -274,18 +210,18 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
             TestActor,
             new HopSpec("h1", WaitAfterSend: chainDone, AfterProbe: TestActor),
             new HopSpec("h2", WaitAfterSend: chainDone, AfterProbe: TestActor),
-            new HopSpec("h3", SetIdTo: "changed-by-h3"),
+            new HopSpec("h3", Change: () => RequestId.Set("changed-by-h3")),
             new HopSpec("h4"),
             new HopSpec("h5"),
             new HopSpec("h6", SignalAfterSend: chainDone));
 
-        Trace? trace = null;
+        HopTrace? trace = null;
         var afterHops = new List<string>();
         var edgeAfterChain = string.Empty;
         InContext("r-1", "t-1", () =>
         {
-            first.Tell(Trace.Start);
-            trace = ExpectMsg<Trace>();
+            first.Tell(HopTrace.Start);
+            trace = ExpectMsg<HopTrace>();
             afterHops.Add(ExpectMsg<string>());
             afterHops.Add(ExpectMsg<string>());
             edgeAfterChain = Values();
@@ -315,15 +251,15 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
             var id = $"r-{i}";
             if (i % 4 == 3)
             {
-                first.Tell(Trace.Start); // some requests carry no context at all
+                first.Tell(HopTrace.Start); // some requests carry no context at all
             }
             else
             {
-                InContext(id, "t-" + id, () => first.Tell(Trace.Start));
+                InContext(id, "t-" + id, () => first.Tell(HopTrace.Start));
             }
         }
 
-        var traces = ReceiveN(requests, Timeout).Cast<Trace>().ToList();
+        var traces = ReceiveN(requests, Timeout).Cast<HopTrace>().ToList();
         for (var i = 0; i < requests; i++)
         {
             var expected = i % 4 == 3 ? "none/none" : $"r-{i}/t-r-{i}";
