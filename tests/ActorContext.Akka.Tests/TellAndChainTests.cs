@@ -130,6 +130,20 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
         protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => _directive);
     }
 
+    /// <summary>
+    /// A restart-supervised child created under the context "creator"; asserts its first constructor saw it. The
+    /// supervisor reports the child's ref while the child may be created on another thread: in any order.
+    /// </summary>
+    private IActorRef RestartableChildCreatedInContext(Props childProps)
+    {
+        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcherId));
+        InContext("creator", null, () => supervisor.Tell(childProps));
+        var started = ReceiveN(2, Timeout);
+        var firstCtor = started.OfType<Saw>().Single();
+        Assert.Equal(("ctor", "creator/none"), (firstCtor.Tag, firstCtor.Values));
+        return started.OfType<IActorRef>().Single();
+    }
+
     private IActorRef SupervisedChild(Directive directive, Props childProps)
     {
         var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(directive, TestActor)).WithDispatcher(CallingThreadDispatcherId));
@@ -323,13 +337,7 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
         var childProps = Props.Create(() => new RestartableActor(TestActor, gate));
 
         // Created in a context: the first incarnation sees it, a restarted one must not.
-        // The supervisor reports the child's ref while the child is being created on another thread: any order.
-        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcherId));
-        InContext("creator", null, () => supervisor.Tell(childProps));
-        var started = ReceiveN(2, Timeout);
-        var actor = started.OfType<IActorRef>().Single();
-        var firstCtor = started.OfType<Saw>().Single();
-        Assert.Equal(("ctor", "creator/none"), (firstCtor.Tag, firstCtor.Values));
+        var actor = RestartableChildCreatedInContext(childProps);
 
         InContext("gate", null, () => actor.Tell(new Block("0")));
         var blocked = ExpectMsg<Saw>();
@@ -364,12 +372,7 @@ public class TellAndChainTests(ITestOutputHelper output) : PropagationTestKit(ou
         // supervisor's decision and the restart all happen inside the teller's Tell call.
         using var gate = new ManualResetEventSlim(true);
         var childProps = Props.Create(() => new RestartableActor(TestActor, gate)).WithDispatcher(CallingThreadDispatcherId);
-        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(Directive.Restart, TestActor)).WithDispatcher(CallingThreadDispatcherId));
-        InContext("creator", null, () => supervisor.Tell(childProps));
-        var started = ReceiveN(2, Timeout);
-        var actor = started.OfType<IActorRef>().Single();
-        var firstCtor = started.OfType<Saw>().Single();
-        Assert.Equal(("ctor", "creator/none"), (firstCtor.Tag, firstCtor.Values));
+        var actor = RestartableChildCreatedInContext(childProps);
 
         InContext("boom", "t-boom", () => actor.Tell(new Fail("z")));
 
