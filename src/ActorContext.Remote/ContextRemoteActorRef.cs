@@ -27,13 +27,13 @@ internal sealed class ContextRemoteActorRef : RemoteActorRef, IContextAwareRef
     {
         if (_unwrapsOnArrival)
         {
-            message = Propagation.Wrap(message);
+            message = Propagation.Wrap(message, sender);
         }
         else if (message is ActorSelectionMessage selection && selection.Message is not ContextEnvelope && TargetsUnwrappingActor(selection))
         {
             // A selection travels as one message to the root of the other node, which delivers its content to the
             // selected actors there: carry the context inside it.
-            var wrapped = Propagation.Wrap(selection.Message);
+            var wrapped = Propagation.Wrap(selection.Message, sender);
             if (!ReferenceEquals(wrapped, selection.Message))
             {
                 message = new ActorSelectionMessage(wrapped, selection.Elements, selection.WildCardFanOut);

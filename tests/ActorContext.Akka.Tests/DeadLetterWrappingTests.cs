@@ -23,9 +23,9 @@ public class DeadLetterWrappingTests
             var dead = new DeadLetter("lost", ActorRefs.Nobody, ActorRefs.Nobody);
             var suppressed = new SuppressedDeadLetter(new Quiet(), ActorRefs.Nobody, ActorRefs.Nobody);
 
-            Assert.Same(dead, Propagation.Wrap(dead));
-            Assert.Same(suppressed, Propagation.Wrap(suppressed));
-            Assert.IsAssignableFrom<ContextEnvelope>(Propagation.Wrap("an ordinary message"));
+            Assert.Same(dead, Propagation.Wrap(dead, ActorRefs.NoSender));
+            Assert.Same(suppressed, Propagation.Wrap(suppressed, ActorRefs.NoSender));
+            Assert.IsAssignableFrom<ContextEnvelope>(Propagation.Wrap("an ordinary message", ActorRefs.NoSender));
         });
     }
 }

@@ -26,13 +26,6 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         task.GetAwaiter().GetResult();
     }
 
-    private static string IdCarriedBy(ContextEnvelope envelope)
-    {
-        var id = "unset";
-        Propagation.RunIn(envelope.Context, () => id = SeenId());
-        return id;
-    }
-
     [Fact]
     public void Wrap_NoContextEverSet_ReturnsTheSameInstance()
     {
@@ -42,7 +35,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
             Assert.False(MessageContext.CopyCurrent().Any());
 
             var message = new Ping(1);
-            Assert.Same(message, Propagation.Wrap(message));
+            Assert.Same(message, Propagation.Wrap(message, ActorRefs.NoSender));
         });
     }
 
@@ -52,7 +45,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         var message = new Ping(2);
         object? wrapped = null;
 
-        new MessageContext().Run(() => wrapped = Propagation.Wrap(message));
+        new MessageContext().Run(() => wrapped = Propagation.Wrap(message, ActorRefs.NoSender));
 
         Assert.Same(message, wrapped);
     }
@@ -67,7 +60,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         {
             var token = RequestId.Set("temporary");
             RequestId.Reset(token);
-            wrapped = Propagation.Wrap(message);
+            wrapped = Propagation.Wrap(message, ActorRefs.NoSender);
         });
 
         Assert.Same(message, wrapped);
@@ -79,12 +72,12 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         var message = new Ping(4);
         object? wrapped = null;
 
-        WithId("wrapped-id", () => wrapped = Propagation.Wrap(message));
+        WithId("wrapped-id", () => wrapped = Propagation.Wrap(message, ActorRefs.NoSender));
 
         var envelope = Assert.IsAssignableFrom<ContextEnvelope>(wrapped);
         Assert.Same(message, envelope.Message);
         Assert.Equal("wrapped-id", IdCarriedBy(envelope));
-        Assert.Same(message, Propagation.Unwrap(envelope, out _));
+        Assert.Same(message, Propagation.Unwrap(envelope, out _, out _));
     }
 
     [Fact]
@@ -96,7 +89,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         new MessageContext().Run(() =>
         {
             Tenant.Set("acme");
-            wrapped = Propagation.Wrap(message);
+            wrapped = Propagation.Wrap(message, ActorRefs.NoSender);
         });
 
         var envelope = Assert.IsAssignableFrom<ContextEnvelope>(wrapped);
@@ -110,8 +103,8 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         object? first = null;
         object? second = null;
 
-        WithId("outer", () => first = Propagation.Wrap(new Ping(6)));
-        WithId("other", () => second = Propagation.Wrap(first!));
+        WithId("outer", () => first = Propagation.Wrap(new Ping(6), ActorRefs.NoSender));
+        WithId("other", () => second = Propagation.Wrap(first!, ActorRefs.NoSender));
 
         Assert.Same(first, second);
     }
@@ -121,7 +114,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
     {
         object? wrapped = null;
 
-        WithId("quiet", () => wrapped = Propagation.Wrap(new Quiet(7)));
+        WithId("quiet", () => wrapped = Propagation.Wrap(new Quiet(7), ActorRefs.NoSender));
 
         Assert.IsAssignableFrom<ContextEnvelope>(wrapped);
         Assert.IsAssignableFrom<INotInfluenceReceiveTimeout>(wrapped);
@@ -148,7 +141,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         var message = CreateAutoReceived(name);
         object? wrapped = null;
 
-        WithId("ctx", () => wrapped = Propagation.Wrap(message));
+        WithId("ctx", () => wrapped = Propagation.Wrap(message, ActorRefs.NoSender));
 
         Assert.Same(message, wrapped);
     }
@@ -163,13 +156,13 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         {
             for (var i = 0; i < 100; i++)
             {
-                Propagation.Wrap(message); // warm up (tiered JIT)
+                Propagation.Wrap(message, ActorRefs.NoSender); // warm up (tiered JIT)
             }
 
             var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 10_000; i++)
             {
-                if (!ReferenceEquals(Propagation.Wrap(message), message))
+                if (!ReferenceEquals(Propagation.Wrap(message, ActorRefs.NoSender), message))
                 {
                     throw new InvalidOperationException("wrapped");
                 }

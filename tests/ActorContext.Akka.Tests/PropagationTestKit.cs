@@ -1,3 +1,4 @@
+using ActorContext.Akka.Internal;
 using Akka.Configuration;
 using Xunit.Abstractions;
 
@@ -19,6 +20,14 @@ public abstract class PropagationTestKit : global::Akka.TestKit.Xunit2.TestKit
 
     /// <summary>The request ID visible to the code running now, or "none".</summary>
     public static string SeenId() => RequestId.Get("none");
+
+    /// <summary>The request ID an envelope carries, or "none".</summary>
+    private protected static string IdCarriedBy(ContextEnvelope envelope)
+    {
+        var id = "unset";
+        Propagation.RunIn(envelope.Context, () => id = SeenId());
+        return id;
+    }
 
     /// <summary>What the running code sees: "request-id/tenant", "none" for a missing value.</summary>
     protected static string Values() => $"{SeenId()}/{Tenant.Get("none")}";

@@ -109,7 +109,7 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
         {
             Vars.RequestId.Set("r-malformed");
             Vars.Number.Set(7);
-            return Propagation.Wrap(probe);
+            return Propagation.Wrap(probe, ActorRefs.NoSender);
         });
         Assert.IsAssignableFrom<ContextEnvelope>(envelope);
         var frame = serializer.ToBinary(envelope);

@@ -36,6 +36,13 @@ internal sealed class ContextActorCell : ActorCell
     private bool _remembersContexts;
     private bool _hopSpans;
 
+    /// <summary>
+    /// The envelope of the message Receive is handling (null outside Receive and for bare messages): a send made from
+    /// Receive with this actor as sender reuses it when the message and context are the same (see
+    /// <see cref="Propagation.Wrap(object, IActorRef?)"/>). Cleared when Receive returns, so an idle actor holds no message.
+    /// </summary>
+    internal ContextEnvelope? Received;
+
     public ContextActorCell(
         ActorSystemImpl system,
         IInternalActorRef self,
@@ -53,7 +60,7 @@ internal sealed class ContextActorCell : ActorCell
 
     protected override void ReceiveMessage(object message)
     {
-        var inner = Propagation.Unwrap(message, out var context);
+        var inner = Propagation.Unwrap(message, out var context, out var envelope);
         if (inner is RejectedContextMessage rejected)
         {
             Reject(rejected);
@@ -67,20 +74,23 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
+        // Not cleared when Receive throws: the next message overwrites it, and Akka keeps the failed message anyway.
+        Received = envelope;
         if (context?.Trace is not null)
         {
-            ReceiveTraced(inner, context, scheduled: message is not ContextEnvelope);
-            return;
+            ReceiveTraced(inner, context, scheduled: envelope is null);
         }
-
-        if (!NeedsBookkeeping)
+        else if (!NeedsBookkeeping)
         {
             ContextSnapshot.Restore(context);
             base.ReceiveMessage(inner);
-            return;
+        }
+        else
+        {
+            ReceiveWithBookkeeping(inner, context);
         }
 
-        ReceiveWithBookkeeping(inner, context);
+        Received = null;
     }
 
     /// <summary>Whether Receive needs <see cref="ReceiveWithBookkeeping"/> rather than the plain path.</summary>

@@ -14,6 +14,7 @@ namespace ActorContext.Akka.Internal;
 internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
 {
     private readonly bool _runsOnCallerThread;
+    private ContextActorCell? _cell;
 
     public ContextLocalActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
         : base(system, props, dispatcher, mailboxType, supervisor, path)
@@ -23,11 +24,14 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
 
     // Called from the base constructor on the creating thread: the ambient context is the creator's.
     protected override ActorCell NewActorCell(ActorSystemImpl system, IInternalActorRef self, Props props, MessageDispatcher dispatcher, IInternalActorRef supervisor) =>
-        new ContextActorCell(system, self, props, dispatcher, supervisor, Propagation.CaptureUntraced());
+        _cell = new ContextActorCell(system, self, props, dispatcher, supervisor, Propagation.CaptureUntraced());
+
+    /// <summary>The envelope the actor is handling right now, if any (see <see cref="Propagation.Wrap(object, IActorRef?)"/>).</summary>
+    internal ContextEnvelope? Received => _cell?.Received;
 
     protected override void TellInternal(object message, IActorRef sender)
     {
-        var wrapped = Propagation.Wrap(message);
+        var wrapped = Propagation.Wrap(message, sender);
         if (!_runsOnCallerThread)
         {
             base.TellInternal(wrapped, sender);

@@ -15,6 +15,7 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
     private readonly ContextSnapshot? _creationContext;
     private readonly MailboxType _mailboxType;
     private readonly bool _runsOnCallerThread;
+    private ContextActorCell? _cell;
 
     public ContextRepointableActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
         : base(system, props, dispatcher, mailboxType, supervisor, path)
@@ -28,12 +29,16 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
     {
         var cell = new ContextActorCell(System, this, Props, Dispatcher, Supervisor, _creationContext);
         cell.Init(sendSupervise: false, _mailboxType);
+        _cell = cell;
         return cell;
     }
 
+    /// <summary>The envelope the actor is handling right now, if any (see <see cref="Propagation.Wrap(object, IActorRef?)"/>).</summary>
+    internal ContextEnvelope? Received => _cell?.Received;
+
     protected override void TellInternal(object message, IActorRef sender)
     {
-        var wrapped = Propagation.Wrap(message);
+        var wrapped = Propagation.Wrap(message, sender);
         if (!_runsOnCallerThread)
         {
             base.TellInternal(wrapped, sender);

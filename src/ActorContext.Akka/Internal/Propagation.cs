@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Akka.Actor.Internal;
 using Akka.Actor.Scheduler;
 using Akka.Event;
 
@@ -14,13 +15,15 @@ internal static class Propagation
     /// </summary>
     /// <remarks>
     /// Capture is one AsyncLocal read and, for a non-empty context, one small allocation: the snapshot is
-    /// immutable and shared, never copied. A message sent on under exactly the context it arrived with (a forward,
-    /// an echo) reuses the envelope it arrived in: envelopes are immutable, so sharing one is the same as making a
-    /// new one with the same two references. Auto-received messages (PoisonPill, Kill, Identify, Terminated,
-    /// ActorSelectionMessage) are type-checked by the cell before Receive, so they are never wrapped.
+    /// immutable and shared, never copied. A message an actor sends on under exactly the context it arrived with (an
+    /// echo, a chain of tells with <c>Self</c> as sender) reuses the envelope it arrived in: envelopes are immutable,
+    /// so sharing one is the same as making a new one with the same two references. The sending actor's cell keeps
+    /// the envelope it is handling in a field, found through <paramref name="sender"/> when that is the actor itself
+    /// (see <see cref="ReceivedBy"/>): a thread-static would cost a TLS lookup on every send and every receive. Auto-received messages (PoisonPill, Kill, Identify,
+    /// Terminated, ActorSelectionMessage) are type-checked by the cell before Receive, so they are never wrapped.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static object Wrap(object message)
+    internal static object Wrap(object message, IActorRef? sender)
     {
         var context = ContextFor(message);
         if (context is null || context.IsEmpty)
@@ -28,7 +31,7 @@ internal static class Propagation
             return message;
         }
 
-        var received = t_received;
+        var received = ReceivedBy(sender);
         if (received is not null && ReferenceEquals(received.Message, message) && ReferenceEquals(received.Context, context))
         {
             return received;
@@ -36,6 +39,36 @@ internal static class Propagation
 
         return Wrap(message, context);
     }
+
+    /// <summary>The envelope the sending actor is handling, if it is one of ours and handling one.</summary>
+    /// <remarks>
+    /// Most sends from Receive name the actor itself as sender: its ref leads to its cell without a thread-static
+    /// lookup (exact type checks; both ref types are sealed). Otherwise (a <c>Forward</c> keeps the original sender)
+    /// Akka's current-cell thread-static is asked. Read from any thread: a stale value is harmless, since an envelope
+    /// is reused only when both its references match, which makes it identical to a new one.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ContextEnvelope? ReceivedBy(IActorRef? sender)
+    {
+        if (sender is not null)
+        {
+            var type = sender.GetType();
+            if (type == typeof(ContextLocalActorRef))
+            {
+                return Unsafe.As<ContextLocalActorRef>(sender).Received ?? ReceivedByCurrentCell();
+            }
+
+            if (type == typeof(ContextRepointableActorRef))
+            {
+                return Unsafe.As<ContextRepointableActorRef>(sender).Received ?? ReceivedByCurrentCell();
+            }
+        }
+
+        return ReceivedByCurrentCell();
+    }
+
+    private static ContextEnvelope? ReceivedByCurrentCell() =>
+        InternalCurrentActorCellKeeper.Current is ContextActorCell cell ? cell.Received : null;
 
     /// <summary>
     /// The context <paramref name="message"/> is sent with now: the one a buffering actor remembers for it, else the
@@ -59,14 +92,6 @@ internal static class Propagation
             _ => message,
         };
     }
-
-    /// <summary>
-    /// The envelope last unwrapped on this thread (by the cell, before Receive), so a send of the
-    /// same message under the same context can reuse it. A stale value is harmless: it is reused only when both its
-    /// references match, which makes it identical to a new envelope.
-    /// </summary>
-    [ThreadStatic]
-    private static ContextEnvelope? t_received;
 
     private enum WrapKind : byte
     {
@@ -133,25 +158,31 @@ internal static class Propagation
 
     /// <summary>Splits a delivered message into the user's message and the context it carried.</summary>
     /// <remarks>
-    /// The stock scheduler adds its own marker around scheduled tells; the wrapper may sit inside it. Called by the
-    /// cell only: it records the envelope for <see cref="Wrap(object)"/> (at most one per thread stays referenced).
+    /// The stock scheduler adds its own marker around scheduled tells; the wrapper may sit inside it.
+    /// <paramref name="envelope"/> is the wrapper when the message came in one directly (not scheduled).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static object Unwrap(object message, out ContextSnapshot? context)
+    internal static object Unwrap(object message, out ContextSnapshot? context, out ContextEnvelope? envelope)
     {
-        // Exact type comparisons: a class check against the unsealed ContextEnvelope would call a cast helper for
-        // every message that is not one.
-        var type = message.GetType();
-        if (type == typeof(ContextEnvelope) || type == typeof(ContextEnvelope.NotInfluencingReceiveTimeout))
+        // Exact type comparisons written inline, so the JIT compares method tables: a class check against the unsealed
+        // ContextEnvelope would call a cast helper, and a GetType() kept in a local is a call too.
+        if (message.GetType() == typeof(ContextEnvelope) || message.GetType() == typeof(ContextEnvelope.NotInfluencingReceiveTimeout))
         {
-            var envelope = Unsafe.As<ContextEnvelope>(message);
-            t_received = envelope;
+            envelope = Unsafe.As<ContextEnvelope>(message);
             context = envelope.Context;
             return envelope.Message;
         }
 
+        envelope = null;
+        return UnwrapScheduled(message, out context);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static object UnwrapScheduled(object message, out ContextSnapshot? context)
+    {
         // An interface check on every unwrapped message costs more than comparing against Akka's two (internal,
         // sealed) scheduled-tell types.
+        var type = message.GetType();
         var scheduledTell = s_scheduledTell is null || s_scheduledTellNoTimeout is null
             ? message is IScheduledTellMsg
             : type == s_scheduledTell || type == s_scheduledTellNoTimeout;
