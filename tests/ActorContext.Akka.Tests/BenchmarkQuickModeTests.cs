@@ -86,6 +86,25 @@ public class BenchmarkQuickModeTests
     }
 
     [Fact]
+    public void QuickMode_Control_SecondSystemIsPlainAndTheRemoteProbeChecksIt()
+    {
+        // The remote probe throws unless the control's "ctx" echo reads no vars, so a control run that still
+        // propagated could not print its line.
+        using var output = new StringWriter();
+
+        var exit = QuickMode.Run(
+            ["--quick", "--control", "--scenario", RemoteName, "--messages", "500", "--rounds", "1", "--queued", "1000", "--ops", "1000"],
+            output);
+
+        Assert.Equal(0, exit);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Matches(new Regex($@"^{RemoteName} plain=\d+ ctx=\d+ ratio=\d+\.\d{{2}} extra_bytes_per_msg=-?\d+$"), Assert.Single(lines, l => l.StartsWith(RemoteName + " ", StringComparison.Ordinal)));
+        Assert.Matches(new Regex(@"^queued-1m plain_mb=\d+\.\d ctx_mb=\d+\.\d extra_mb=-?\d+\.\d$"), Assert.Single(lines, l => l.StartsWith("queued-1m ", StringComparison.Ordinal)));
+    }
+
+    private const string RemoteName = "remote-roundtrip-ctx";
+
+    [Fact]
     public void QuickMode_UnknownOption_ReturnsUsageError()
     {
         using var output = new StringWriter();

@@ -22,7 +22,9 @@ namespace ActorContext.Benchmarks;
 /// measurements: the allocated types of every scenario, plain and ctx, sampled from GCAllocationTick events),
 /// <c>--decompose</c> (instead of the measurements: the sender's and the receiver's cost per message, measured apart
 /// by queueing N messages behind a blocked actor and then timing the drain; <c>--variant</c> runs one of them only,
-/// for a profiler), <c>--scenario NAME</c> (measure that scenario only, for a profiler; the other lines are still printed).
+/// for a profiler), <c>--scenario NAME</c> (measure that scenario only, for a profiler; the other lines are still printed),
+/// <c>--control</c> (an A/A run: the "ctx" system is a second plain one, so every ratio should be about 1.00; what it
+/// is not shows the harness's own noise on this machine).
 /// </remarks>
 internal static class QuickMode
 {
@@ -77,6 +79,9 @@ internal static class QuickMode
         public string? Variant { get; set; }
 
         public string? Scenario { get; set; }
+
+        /// <summary>Both systems plain (an A/A run): the ratios show what the harness itself adds, noise and bias.</summary>
+        public bool Control { get; set; }
     }
 
     /// <summary>Runs the quick mode and writes its lines to <paramref name="output"/>.</summary>
@@ -91,7 +96,7 @@ internal static class QuickMode
         catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
         {
             output.WriteLine($"error: {ex.Message}");
-            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--verbose]");
+            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--verbose]");
             return 2;
         }
 
@@ -114,7 +119,7 @@ internal static class QuickMode
         ContextVarResult contextVar;
 
         using (var plain = ActorSystem.Create("plain", config))
-        using (var ctx = ActorSystem.Create("ctx", config.WithMessageContext()))
+        using (var ctx = ActorSystem.Create("ctx", options.Control ? config : config.WithMessageContext()))
         {
             foreach (var scenario in Scenarios.All.Where(s => options.Scenario is null || s.Name == options.Scenario))
             {
@@ -338,6 +343,9 @@ internal static class QuickMode
                 case "--variant":
                     options.Variant = args[++i];
                     break;
+                case "--control":
+                    options.Control = true;
+                    break;
                 case "--verbose":
                     options.Verbose = true;
                     break;
@@ -370,8 +378,8 @@ internal static class QuickMode
     private static ScenarioResult MeasureRemote(Config config, Options options)
     {
         using var plain = RemoteRoundTrip.Start(config, propagation: false);
-        using var ctx = RemoteRoundTrip.Start(config, propagation: true);
-        Check("ctx", ctx.Probe(), RemoteEdgeContext.Expected);
+        using var ctx = RemoteRoundTrip.Start(config, propagation: !options.Control);
+        Check("ctx", ctx.Probe(), options.Control ? RemoteEdgeContext.Missing : RemoteEdgeContext.Expected);
         Check("plain", plain.Probe(), RemoteEdgeContext.Missing);
         return Measure(RemoteRoundTrip.Name, plain, ctx, options, s_remoteSizing);
 
