@@ -40,7 +40,8 @@ internal sealed class ContextRemoteActorRef : RemoteActorRef, IContextAwareRef
             }
         }
 
-        base.TellInternal(message, sender);
+        // A carrier never crosses nodes: its context is in the envelope now (Wrap reads it from the carrier).
+        base.TellInternal(message, ContextSender.RealSender(sender)!);
     }
 
     private bool TargetsUnwrappingActor(ActorSelectionMessage selection)

@@ -26,6 +26,11 @@ public class DeadLetterWrappingTests
             Assert.Same(dead, Propagation.Wrap(dead, ActorRefs.NoSender));
             Assert.Same(suppressed, Propagation.Wrap(suppressed, ActorRefs.NoSender));
             Assert.IsAssignableFrom<ContextEnvelope>(Propagation.Wrap("an ordinary message", ActorRefs.NoSender));
+
+            // Local tells carry the context in the sender slot: never for dead letters either.
+            Assert.Null(Propagation.Carry(dead, ActorRefs.NoSender));
+            Assert.Same(ActorRefs.Nobody, Propagation.Carry(suppressed, ActorRefs.Nobody));
+            Assert.IsType<ContextSender>(Propagation.Carry("an ordinary message", ActorRefs.NoSender));
         });
     }
 }

@@ -12,8 +12,11 @@ namespace ActorContext.Akka.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The cell's <c>CurrentMessage</c> stays the wrapper while the message is handled, so <c>Stash()</c> keeps the
-/// context with the message and <c>Unstash</c> gives it back; the actor's code only ever sees the user's message.
+/// A local message arrives bare, its context in the envelope's sender slot (<see cref="ContextSender"/>): the cell puts
+/// the real sender back in <c>Sender</c> before anything else reads it. Messages from the scheduler, from other nodes
+/// and from a stash arrive in a <see cref="ContextEnvelope"/> instead. For an actor that stashes, <c>CurrentMessage</c>
+/// is a <see cref="ContextEnvelope"/> while the message is handled, so <c>Stash()</c> keeps the context with the
+/// message and <c>Unstash</c> gives it back; the actor's code only ever sees the user's message.
 /// </para>
 /// <para>
 /// The context is not put back after Receive: every message sets exactly its own context (or none) before user
@@ -36,12 +39,10 @@ internal sealed class ContextActorCell : ActorCell
     private bool _remembersContexts;
     private bool _hopSpans;
 
-    /// <summary>
-    /// The envelope of the message Receive is handling (null outside Receive and for bare messages): a send made from
-    /// Receive with this actor as sender reuses it when the message and context are the same (see
-    /// <see cref="Propagation.Wrap(object, IActorRef?)"/>). Cleared when Receive returns, so an idle actor holds no message.
-    /// </summary>
-    internal ContextEnvelope? Received;
+    private bool _stashes;
+
+    /// <summary>The carrier of this actor's last send with a context (see <see cref="Propagation.Carry"/>).</summary>
+    internal ContextSender? Carrier;
 
     public ContextActorCell(
         ActorSystemImpl system,
@@ -60,7 +61,29 @@ internal sealed class ContextActorCell : ActorCell
 
     protected override void ReceiveMessage(object message)
     {
-        var inner = Propagation.Unwrap(message, out var context, out var envelope);
+        object inner;
+        ContextSnapshot? context;
+        var scheduled = false;
+        var sender = Sender;
+        if (sender is not null && sender.GetType() == typeof(ContextSender))
+        {
+            // Before anything reads Sender: the actor, Akka's stash, dead letters and logs see the real sender, or dead
+            // letters for none, as Akka's own Invoke would have set it.
+            var carrier = Unsafe.As<ContextSender>(sender);
+            SetSender(this, carrier.Sender ?? System.DeadLetters);
+            inner = message;
+            context = carrier.Context;
+            if (_stashes)
+            {
+                SetCurrentMessage(this, ContextEnvelope.Create(message, context));
+            }
+        }
+        else
+        {
+            inner = Propagation.Unwrap(message, out context, out var envelope);
+            scheduled = envelope is null;
+        }
+
         if (inner is RejectedContextMessage rejected)
         {
             Reject(rejected);
@@ -74,11 +97,9 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        // Not cleared when Receive throws: the next message overwrites it, and Akka keeps the failed message anyway.
-        Received = envelope;
         if (context?.Trace is not null)
         {
-            ReceiveTraced(inner, context, scheduled: envelope is null);
+            ReceiveTraced(inner, context, scheduled);
         }
         else if (!NeedsBookkeeping)
         {
@@ -89,8 +110,6 @@ internal sealed class ContextActorCell : ActorCell
         {
             ReceiveWithBookkeeping(inner, context);
         }
-
-        Received = null;
     }
 
     /// <summary>Whether Receive needs <see cref="ReceiveWithBookkeeping"/> rather than the plain path.</summary>
@@ -234,6 +253,9 @@ internal sealed class ContextActorCell : ActorCell
         _created = true;
         var actor = base.CreateNewActorInstance();
         _persistence = PersistenceContextTracker.For(actor);
+
+        // Akka's stash stores CurrentMessage with Sender: an actor that stashes gets the message in an envelope there.
+        _stashes = actor is IActorStash;
         _remembersContexts = RememberedContexts.AppliesTo(actor.GetType());
 
         // Akka's own actors (remoting endpoints, sharding regions, routers, the TestKit's probes) pass messages on:
@@ -250,8 +272,9 @@ internal sealed class ContextActorCell : ActorCell
 
     public override void SendSystemMessage(ISystemMessage systemMessage)
     {
-        // PreRestart receives the cell's CurrentMessage, which is still the wrapper of the failed message. The cell is
-        // suspended between the failure and the Recreate, so nothing else reads or writes it while we unwrap it here.
+        // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one
+        // (scheduled, from another node, or to an actor that stashes). The cell is suspended between the failure and
+        // the Recreate, so nothing else reads or writes it while we unwrap it here.
         if (systemMessage is Recreate && CurrentMessage is ContextEnvelope envelope)
         {
             SetCurrentMessage(this, envelope.Message);
@@ -262,4 +285,7 @@ internal sealed class ContextActorCell : ActorCell
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_CurrentMessage")]
     private static extern void SetCurrentMessage(ActorCell cell, object? message);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Sender")]
+    private static extern void SetSender(ActorCell cell, IActorRef sender);
 }

@@ -26,21 +26,21 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
     protected override ActorCell NewActorCell(ActorSystemImpl system, IInternalActorRef self, Props props, MessageDispatcher dispatcher, IInternalActorRef supervisor) =>
         _cell = new ContextActorCell(system, self, props, dispatcher, supervisor, Propagation.CaptureUntraced());
 
-    /// <summary>The envelope the actor is handling right now, if any (see <see cref="Propagation.Wrap(object, IActorRef?)"/>).</summary>
-    internal ContextEnvelope? Received => _cell?.Received;
+    /// <summary>The actor's cell once it exists: it keeps the carrier of the actor's last send (see <see cref="Propagation.Carry"/>).</summary>
+    internal ContextActorCell? ContextCell => _cell;
 
     protected override void TellInternal(object message, IActorRef sender)
     {
-        var wrapped = Propagation.Wrap(message, sender);
+        var carrier = Propagation.Carry(message, sender);
         if (!_runsOnCallerThread)
         {
-            base.TellInternal(wrapped, sender);
+            base.TellInternal(message, carrier!);
             return;
         }
 
         using (CallerThreadGuard.Keep())
         {
-            base.TellInternal(wrapped, sender);
+            base.TellInternal(message, carrier!);
         }
     }
 

@@ -8,7 +8,7 @@ namespace ActorContext.Akka.Internal;
 /// <summary>
 /// A top-level actor's ref (created asynchronously). Messages told before the actor has started wait in an
 /// <c>UnstartedCell</c> and are replayed later from the guardian's thread, so they must be wrapped here, at the
-/// sender, not when they reach the mailbox.
+/// sender (see <see cref="ContextSender"/>), not when they reach the mailbox.
 /// </summary>
 internal sealed class ContextRepointableActorRef : RepointableActorRef, IContextAwareRef
 {
@@ -33,21 +33,21 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
         return cell;
     }
 
-    /// <summary>The envelope the actor is handling right now, if any (see <see cref="Propagation.Wrap(object, IActorRef?)"/>).</summary>
-    internal ContextEnvelope? Received => _cell?.Received;
+    /// <summary>The actor's cell once it exists: it keeps the carrier of the actor's last send (see <see cref="Propagation.Carry"/>).</summary>
+    internal ContextActorCell? ContextCell => _cell;
 
     protected override void TellInternal(object message, IActorRef sender)
     {
-        var wrapped = Propagation.Wrap(message, sender);
+        var carrier = Propagation.Carry(message, sender);
         if (!_runsOnCallerThread)
         {
-            base.TellInternal(wrapped, sender);
+            base.TellInternal(message, carrier!);
             return;
         }
 
         using (CallerThreadGuard.Keep())
         {
-            base.TellInternal(wrapped, sender);
+            base.TellInternal(message, carrier!);
         }
     }
 

@@ -10,65 +10,92 @@ namespace ActorContext.Akka.Internal;
 internal static class Propagation
 {
     /// <summary>
-    /// Wraps <paramref name="message"/> with the current context, or returns it unchanged when the context is
-    /// empty or the message must reach Akka as it is.
+    /// The sender to hand Akka for a local tell of <paramref name="message"/>: <paramref name="sender"/> itself when the
+    /// current context is empty or the message must reach Akka as it is, else a <see cref="ContextSender"/> carrying
+    /// the context next to it. The message is never changed.
     /// </summary>
     /// <remarks>
-    /// Capture is one AsyncLocal read and, for a non-empty context, one small allocation: the snapshot is
-    /// immutable and shared, never copied. A message an actor sends on under exactly the context it arrived with (an
-    /// echo, a chain of tells with <c>Self</c> as sender) reuses the envelope it arrived in: envelopes are immutable,
-    /// so sharing one is the same as making a new one with the same two references. The sending actor's cell keeps
-    /// the envelope it is handling in a field, found through <paramref name="sender"/> when that is the actor itself
-    /// (see <see cref="ReceivedBy"/>): a thread-static would cost a TLS lookup on every send and every receive. Auto-received messages (PoisonPill, Kill, Identify,
-    /// Terminated, ActorSelectionMessage) are type-checked by the cell before Receive, so they are never wrapped.
+    /// Capture is one AsyncLocal read; the snapshot is immutable and shared, never copied. The carrier for a (sender,
+    /// context) pair is kept by the sending actor's cell — found through <paramref name="sender"/> when that is the
+    /// actor itself, else through Akka's current cell — or, outside any actor, by the sending thread, so consecutive
+    /// messages from one sender under one context allocate nothing. A message already travelling with a carrier as
+    /// its sender (passed on by Akka from an envelope) keeps it. Auto-received messages (PoisonPill, Kill, Identify,
+    /// Terminated, ActorSelectionMessage), receive timeouts, dead letters and envelopes made elsewhere (the scheduler,
+    /// the remote serializer) pass unchanged.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static object Wrap(object message, IActorRef? sender)
+    internal static IActorRef? Carry(object message, IActorRef? sender)
     {
         var context = ContextFor(message);
-        if (context is null || context.IsEmpty)
+        if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(ContextSender)))
         {
-            return message;
+            return sender;
         }
 
-        var received = ReceivedBy(sender);
-        if (received is not null && ReferenceEquals(received.Message, message) && ReferenceEquals(received.Context, context))
-        {
-            return received;
-        }
-
-        return Wrap(message, context);
+        return KindOf(message.GetType()) == WrapKind.Bare ? sender : CarrierFor(sender, context);
     }
 
-    /// <summary>The envelope the sending actor is handling, if it is one of ours and handling one.</summary>
+    /// <summary>The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new one.</summary>
     /// <remarks>
-    /// Most sends from Receive name the actor itself as sender: its ref leads to its cell without a thread-static
-    /// lookup (exact type checks; both ref types are sealed). Otherwise (a <c>Forward</c> keeps the original sender)
-    /// Akka's current-cell thread-static is asked. Read from any thread: a stale value is harmless, since an envelope
-    /// is reused only when both its references match, which makes it identical to a new one.
+    /// The cache is one slot per cell (and per thread outside actors), read and written without locks: carriers are
+    /// immutable and one is reused only when both its references match, so a lost or stale write costs an allocation,
+    /// never a wrong context. A cell keeps its last carrier after Receive, so an idle actor holds the (sender, context)
+    /// of its last send until its next one or until it stops.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ContextEnvelope? ReceivedBy(IActorRef? sender)
+    private static ContextSender CarrierFor(IActorRef? sender, ContextSnapshot context)
     {
-        if (sender is not null)
+        var cell = CellOf(sender) ?? InternalCurrentActorCellKeeper.Current as ContextActorCell;
+        var cached = cell is null ? t_carrier : cell.Carrier;
+        if (cached is not null && ReferenceEquals(cached.Context, context) && ReferenceEquals(cached.Sender, sender))
         {
-            var type = sender.GetType();
-            if (type == typeof(ContextLocalActorRef))
-            {
-                return Unsafe.As<ContextLocalActorRef>(sender).Received ?? ReceivedByCurrentCell();
-            }
-
-            if (type == typeof(ContextRepointableActorRef))
-            {
-                return Unsafe.As<ContextRepointableActorRef>(sender).Received ?? ReceivedByCurrentCell();
-            }
+            return cached;
         }
 
-        return ReceivedByCurrentCell();
+        var carrier = new ContextSender(sender, context);
+        if (cell is null)
+        {
+            t_carrier = carrier;
+        }
+        else
+        {
+            cell.Carrier = carrier;
+        }
+
+        return carrier;
     }
 
-    private static ContextEnvelope? ReceivedByCurrentCell() =>
-        InternalCurrentActorCellKeeper.Current is ContextActorCell cell ? cell.Received : null;
+    /// <summary>The cell behind <paramref name="sender"/> when it is one of this library's local refs (exact type checks: both are sealed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ContextActorCell? CellOf(IActorRef? sender)
+    {
+        if (sender is null)
+        {
+            return null;
+        }
+
+        var type = sender.GetType();
+        if (type == typeof(ContextLocalActorRef))
+        {
+            return Unsafe.As<ContextLocalActorRef>(sender).ContextCell;
+        }
+
+        return type == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
+    }
+
+    /// <summary>The carrier last made on this thread outside any actor (an edge sending a flow of messages).</summary>
+    [ThreadStatic]
+    private static ContextSender? t_carrier;
+
+    /// <summary>
+    /// <paramref name="message"/> wrapped with the current context (or the one <paramref name="sender"/> carries), for a
+    /// ref whose messages leave this process and so cannot use the sender slot; unchanged when there is no context.
+    /// </summary>
+    internal static object Wrap(object message, IActorRef? sender)
+    {
+        var context = sender is ContextSender carrier ? carrier.Context : ContextFor(message);
+        return context is null || context.IsEmpty ? message : Wrap(message, context);
+    }
 
     /// <summary>
     /// The context <paramref name="message"/> is sent with now: the one a buffering actor remembers for it, else the
@@ -156,9 +183,10 @@ internal static class Propagation
         return context?.Trace is null ? context : context.Without(TraceCarrier.Var);
     }
 
-    /// <summary>Splits a delivered message into the user's message and the context it carried.</summary>
+    /// <summary>Splits a delivered message that came in a <see cref="ContextEnvelope"/> into the user's message and the context it carried.</summary>
     /// <remarks>
-    /// The stock scheduler adds its own marker around scheduled tells; the wrapper may sit inside it.
+    /// Envelopes come from the scheduler, from other nodes and from the stash of an actor that stashes. The stock
+    /// scheduler adds its own marker around scheduled tells; the wrapper may sit inside it.
     /// <paramref name="envelope"/> is the wrapper when the message came in one directly (not scheduled).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

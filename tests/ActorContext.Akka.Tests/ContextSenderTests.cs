@@ -1,0 +1,160 @@
+using ActorContext.Akka.Internal;
+using Akka.Actor;
+using Xunit.Abstractions;
+
+namespace ActorContext.Akka.Tests;
+
+/// <summary>
+/// A local message travels bare, its context in the envelope's sender slot: the receiver sees the message itself as
+/// <c>CurrentMessage</c> and the real sender as <c>Sender</c>, and one carrier serves every message a sender sends under
+/// one context.
+/// </summary>
+public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(output)
+{
+    private sealed record Ping(int N);
+
+    private sealed record Seen(object? CurrentMessage, IActorRef Sender, string Id);
+
+    private sealed class Recorder(IActorRef probe) : UntypedActor
+    {
+        protected override void OnReceive(object message) =>
+            probe.Tell(new Seen(((ActorCell)Context).CurrentMessage, Sender, SeenId()));
+    }
+
+    [Fact]
+    public void Tell_UnderAContext_ArrivesBareWithTheRealSenderAndTheContext()
+    {
+        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(TestActor)));
+        var sender = CreateTestProbe().Ref;
+        var message = new Ping(1);
+
+        WithId("carried", () => recorder.Tell(message, sender));
+
+        var seen = ExpectMsg<Seen>();
+        Assert.Same(message, seen.CurrentMessage);
+        Assert.Same(sender, seen.Sender);
+        Assert.Equal("carried", seen.Id);
+    }
+
+    [Fact]
+    public void Tell_UnderAContextWithNoSender_SenderIsDeadLettersAsInAkka()
+    {
+        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(TestActor)));
+
+        WithId("nobody", () => recorder.Tell(new Ping(2), ActorRefs.NoSender));
+
+        var seen = ExpectMsg<Seen>();
+        Assert.Same(Sys.DeadLetters, seen.Sender);
+        Assert.Equal("nobody", seen.Id);
+    }
+
+    [Fact]
+    public async Task Carry_OneSenderOneContext_OneCarrierForEveryMessageAndNoAllocation()
+    {
+        var sender = CreateTestProbe().Ref;
+        var other = CreateTestProbe().Ref;
+        long allocated = -1;
+        IActorRef? first = null, second = null, otherSender = null, otherContext = null;
+
+        // A thread outside any actor: the thread keeps the carrier.
+        await Task.Run(() =>
+        {
+            WithId("one", () =>
+            {
+                first = Propagation.Carry(new Ping(3), sender);
+                second = Propagation.Carry(new Ping(4), sender);
+                for (var i = 0; i < 100; i++)
+                {
+                    Propagation.Carry(new Ping(i), sender); // warm up (tiered JIT)
+                }
+
+                var message = new Ping(5);
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 10_000; i++)
+                {
+                    if (!ReferenceEquals(Propagation.Carry(message, sender), first))
+                    {
+                        throw new InvalidOperationException("a new carrier");
+                    }
+                }
+
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                otherSender = Propagation.Carry(new Ping(6), other);
+            });
+            WithId("two", () => otherContext = Propagation.Carry(new Ping(7), other));
+        });
+
+        var carrier = Assert.IsType<ContextSender>(first);
+        Assert.Same(sender, carrier.Sender);
+        Assert.Same(first, second);
+        Assert.Equal(0, allocated);
+        Assert.Same(other, Assert.IsType<ContextSender>(otherSender).Sender);
+        Assert.NotSame(otherSender, otherContext);
+        Assert.Same(other, Assert.IsType<ContextSender>(otherContext).Sender);
+    }
+
+    private sealed record Report(bool SameCarrier, bool KeptByCell);
+
+    /// <summary>Sends two fresh messages from Receive with itself as sender and reports the carriers.</summary>
+    private sealed class SelfSender : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            var first = Propagation.Carry(new Ping(10), Self);
+            var second = Propagation.Carry(new Ping(11), Self);
+            var cell = Self switch
+            {
+                ContextRepointableActorRef repointable => repointable.ContextCell,
+                ContextLocalActorRef local => local.ContextCell,
+                _ => null,
+            };
+            Sender.Tell(new Report(ReferenceEquals(first, second) && first is ContextSender, ReferenceEquals(cell?.Carrier, first)));
+        }
+    }
+
+    [Fact]
+    public void Carry_FromReceiveWithSelfAsSender_TheCellKeepsOneCarrier()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new SelfSender()));
+
+        WithId("cell", () => actor.Tell("go", TestActor));
+
+        var report = ExpectMsg<Report>();
+        Assert.True(report.SameCarrier, "two messages from one sender under one context should share a carrier");
+        Assert.True(report.KeptByCell, "the sending actor's cell should keep the carrier");
+    }
+
+    [Fact]
+    public void Carry_EmptyContextOrCarrierAlready_ReturnsTheSenderItself()
+    {
+        var sender = CreateTestProbe().Ref;
+        IActorRef? empty = null, carried = null, again = null;
+
+        new MessageContext().Run(() => empty = Propagation.Carry(new Ping(20), sender));
+        WithId("x", () =>
+        {
+            carried = Propagation.Carry(new Ping(21), sender);
+            again = Propagation.Carry(new Ping(22), carried);
+        });
+
+        Assert.Same(sender, empty);
+        Assert.Same(carried, again);
+    }
+
+    [Fact]
+    public void ContextSender_SeenOutsideTheCell_BehavesAsTheRealSender()
+    {
+        var probe = CreateTestProbe();
+        IActorRef? carrier = null;
+        WithId("leak", () => carrier = Propagation.Carry(new Ping(30), probe.Ref));
+
+        Assert.IsType<ContextSender>(carrier);
+        Assert.Equal(probe.Ref.Path, carrier!.Path);
+        Assert.True(carrier.Equals(probe.Ref));
+        Assert.True(probe.Ref.Equals(carrier));
+        Assert.Equal(probe.Ref.GetHashCode(), carrier.GetHashCode());
+        Assert.Equal(0, carrier.CompareTo(probe.Ref));
+        carrier.Tell("through", TestActor);
+        Assert.Equal("through", probe.ExpectMsg<string>());
+    }
+}
