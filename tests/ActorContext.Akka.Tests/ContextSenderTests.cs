@@ -49,48 +49,57 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
     }
 
     [Fact]
-    public async Task Carry_OneSenderOneContext_OneCarrierForEveryMessageAndNoAllocation()
+    public async Task Carry_NoSenderOneContext_OneCarrierForEveryMessageAndNoAllocation()
     {
-        var sender = CreateTestProbe().Ref;
-        var other = CreateTestProbe().Ref;
         long allocated = -1;
-        IActorRef? first = null, second = null, otherSender = null, otherContext = null;
+        IActorRef? first = null, second = null, otherContext = null;
 
-        // A thread outside any actor: the thread keeps the carrier.
+        // A thread outside any actor, sending with no sender (an edge): the thread keeps the carrier.
         await Task.Run(() =>
         {
             WithId("one", () =>
             {
-                first = Propagation.Carry(new Ping(3), sender);
-                second = Propagation.Carry(new Ping(4), sender);
+                first = Propagation.Carry(new Ping(3), ActorRefs.NoSender);
+                second = Propagation.Carry(new Ping(4), ActorRefs.NoSender);
                 for (var i = 0; i < 100; i++)
                 {
-                    Propagation.Carry(new Ping(i), sender); // warm up (tiered JIT)
+                    Propagation.Carry(new Ping(i), ActorRefs.NoSender); // warm up (tiered JIT)
                 }
 
                 var message = new Ping(5);
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 for (var i = 0; i < 10_000; i++)
                 {
-                    if (!ReferenceEquals(Propagation.Carry(message, sender), first))
+                    if (!ReferenceEquals(Propagation.Carry(message, ActorRefs.NoSender), first))
                     {
                         throw new InvalidOperationException("a new carrier");
                     }
                 }
 
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                otherSender = Propagation.Carry(new Ping(6), other);
             });
-            WithId("two", () => otherContext = Propagation.Carry(new Ping(7), other));
+            WithId("two", () => otherContext = Propagation.Carry(new Ping(7), ActorRefs.NoSender));
         });
 
-        var carrier = Assert.IsType<ContextSender>(first);
-        Assert.Same(sender, carrier.Sender);
+        Assert.Null(Assert.IsType<ContextSender>(first).Sender);
         Assert.Same(first, second);
         Assert.Equal(0, allocated);
-        Assert.Same(other, Assert.IsType<ContextSender>(otherSender).Sender);
-        Assert.NotSame(otherSender, otherContext);
-        Assert.Same(other, Assert.IsType<ContextSender>(otherContext).Sender);
+        Assert.NotSame(first, Assert.IsType<ContextSender>(otherContext));
+    }
+
+    [Fact]
+    public void Carry_SenderNotAnActorOfThisSystem_NewCarrierEveryTimeSoNoCacheKeepsIt()
+    {
+        IActorRef? first = null, second = null;
+
+        WithId("foreign", () =>
+        {
+            first = Propagation.Carry(new Ping(8), ActorRefs.Nobody);
+            second = Propagation.Carry(new Ping(9), ActorRefs.Nobody);
+        });
+
+        Assert.Same(ActorRefs.Nobody, Assert.IsType<ContextSender>(first).Sender);
+        Assert.NotSame(first, second);
     }
 
     private sealed record Report(bool SameCarrier, bool KeptByCell);
@@ -122,6 +131,63 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         var report = ExpectMsg<Report>();
         Assert.True(report.SameCarrier, "two messages from one sender under one context should share a carrier");
         Assert.True(report.KeptByCell, "the sending actor's cell should keep the carrier");
+    }
+
+    private sealed class Payload
+    {
+        public readonly byte[] Data = new byte[1000];
+    }
+
+    private static readonly ContextVar<Payload> Big = new("big");
+
+    private sealed class SendOnce(IActorRef target, IActorRef report) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            target.Tell("hello", Self);
+            report.Tell("done", Self);
+        }
+    }
+
+    [Fact]
+    public void StoppedActor_ItsRefKeepsNoContextOfItsLastSend()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new SendOnce(CreateTestProbe().Ref, TestActor)));
+        var payload = SendUnderContext(actor);
+        ExpectMsg("done");
+        Watch(actor);
+
+        Sys.Stop(actor);
+        ExpectTerminated(actor);
+
+        for (var i = 0; i < 5 && payload.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Thread.Sleep(50);
+        }
+
+        GC.KeepAlive(actor);
+        Assert.False(payload.IsAlive, "the context of a stopped actor's last send is still reachable through its ref");
+    }
+
+    /// <summary>
+    /// Tells <paramref name="actor"/> under a context holding a payload, from a thread that then ends (so its own carrier
+    /// slot goes with it) and with no sender (so no other actor's slot keeps it).
+    /// </summary>
+    private static WeakReference SendUnderContext(IActorRef actor)
+    {
+        WeakReference? weak = null;
+        var edge = new Thread(() => new MessageContext().Run(() =>
+        {
+            var payload = new Payload();
+            weak = new WeakReference(payload);
+            Big.Set(payload);
+            actor.Tell("go", ActorRefs.NoSender);
+        }));
+        edge.Start();
+        edge.Join();
+        return weak!;
     }
 
     [Fact]

@@ -41,8 +41,27 @@ internal sealed class ContextActorCell : ActorCell
 
     private bool _stashes;
 
+    private volatile bool _stopping;
+
     /// <summary>The carrier of this actor's last send with a context (see <see cref="Propagation.Carry"/>).</summary>
-    internal ContextSender? Carrier;
+    internal ContextSender? Carrier { get; private set; }
+
+    /// <summary>Keeps <paramref name="carrier"/> for the next send, unless the actor is stopping (its ref may outlive it by far).</summary>
+    internal void KeepCarrier(ContextSender carrier)
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        Carrier = carrier;
+
+        // A stop may have cleared the slot between the check and the write: clear it again.
+        if (_stopping)
+        {
+            Carrier = null;
+        }
+    }
 
     public ContextActorCell(
         ActorSystemImpl system,
@@ -272,6 +291,14 @@ internal sealed class ContextActorCell : ActorCell
 
     public override void SendSystemMessage(ISystemMessage systemMessage)
     {
+        // Every stop (Context.Stop, PoisonPill, a supervisor's decision, the parent or the system stopping) reaches the
+        // cell as Terminate: from here on its sends are not cached, so a ref kept after the actor stopped keeps no context.
+        if (systemMessage is Terminate)
+        {
+            _stopping = true;
+            Carrier = null;
+        }
+
         // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one
         // (scheduled, from another node, or to an actor that stashes). The cell is suspended between the failure and
         // the Recreate, so nothing else reads or writes it while we unwrap it here.

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
-using Akka.Actor.Internal;
 using Akka.Actor.Scheduler;
 using Akka.Event;
 
@@ -16,9 +15,8 @@ internal static class Propagation
     /// </summary>
     /// <remarks>
     /// Capture is one AsyncLocal read; the snapshot is immutable and shared, never copied. The carrier for a (sender,
-    /// context) pair is kept by the sending actor's cell — found through <paramref name="sender"/> when that is the
-    /// actor itself, else through Akka's current cell — or, outside any actor, by the sending thread, so consecutive
-    /// messages from one sender under one context allocate nothing. A message already travelling with a carrier as
+    /// context) pair is kept by the sending actor's cell, or by the thread for sends with no sender (see
+    /// <see cref="CarrierFor"/>), so consecutive messages from one sender under one context allocate nothing. A message already travelling with a carrier as
     /// its sender (passed on by Akka from an envelope) keeps it. Auto-received messages (PoisonPill, Kill, Identify,
     /// Terminated, ActorSelectionMessage), receive timeouts, dead letters and envelopes made elsewhere (the scheduler,
     /// the remote serializer) pass unchanged.
@@ -37,31 +35,36 @@ internal static class Propagation
 
     /// <summary>The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new one.</summary>
     /// <remarks>
-    /// The cache is one slot per cell (and per thread outside actors), read and written without locks: carriers are
-    /// immutable and one is reused only when both its references match, so a lost or stale write costs an allocation,
-    /// never a wrong context. A cell keeps its last carrier after Receive, so an idle actor holds the (sender, context)
-    /// of its last send until its next one or until it stops.
+    /// One slot per actor, for sends naming it as sender (an actor's sends from Receive), and one per thread, for sends
+    /// with no sender (an edge); any other sender (a forward's original sender, a temporary ask ref) gets a new carrier,
+    /// so no cache keeps a ref it does not own. Slots are read and written without locks: carriers are immutable and one
+    /// is reused only when both its references match, so a lost or stale write costs an allocation, never a wrong
+    /// context. A slot keeps its last carrier, so an actor holds the context of its last send until its next one or
+    /// until it is stopped, and a thread that of its last send with no sender.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ContextSender CarrierFor(IActorRef? sender, ContextSnapshot context)
     {
-        var cell = CellOf(sender) ?? InternalCurrentActorCellKeeper.Current as ContextActorCell;
-        var cached = cell is null ? t_carrier : cell.Carrier;
+        if (sender is null)
+        {
+            var last = t_carrier;
+            return last is not null && ReferenceEquals(last.Context, context) ? last : t_carrier = new ContextSender(null, context);
+        }
+
+        var cell = CellOf(sender);
+        if (cell is null)
+        {
+            return new ContextSender(sender, context);
+        }
+
+        var cached = cell.Carrier;
         if (cached is not null && ReferenceEquals(cached.Context, context) && ReferenceEquals(cached.Sender, sender))
         {
             return cached;
         }
 
         var carrier = new ContextSender(sender, context);
-        if (cell is null)
-        {
-            t_carrier = carrier;
-        }
-        else
-        {
-            cell.Carrier = carrier;
-        }
-
+        cell.KeepCarrier(carrier);
         return carrier;
     }
 
@@ -83,7 +86,7 @@ internal static class Propagation
         return type == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
     }
 
-    /// <summary>The carrier last made on this thread outside any actor (an edge sending a flow of messages).</summary>
+    /// <summary>The carrier of this thread's last send with no sender (an edge sending a flow of messages).</summary>
     [ThreadStatic]
     private static ContextSender? t_carrier;
 
