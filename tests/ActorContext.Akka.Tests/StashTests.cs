@@ -252,4 +252,98 @@ public class StashTests(ITestOutputHelper output) : PropagationTestKit(output)
             ("4", "s-4/t-4"));
         ExpectNoMsg(TimeSpan.FromMilliseconds(50));
     }
+
+    /// <summary>A timer's message is stashed, then unstashed by a message from another context.</summary>
+    private sealed class TimerStasher(IActorRef probe) : UntypedActor, IWithTimers, IWithUnboundedStash
+    {
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case "start":
+                    Timers.StartSingleTimer("key", new Item("tick"), TimeSpan.FromMilliseconds(1));
+                    break;
+                case Item:
+                    Stash.Stash();
+                    probe.Tell("stashed");
+                    Become(Open);
+                    break;
+            }
+        }
+
+        private void Open(object message)
+        {
+            if (message is OpenAll)
+            {
+                Stash.UnstashAll();
+            }
+            else if (message is Item item)
+            {
+                probe.Tell(new Saw(item.Tag, Values()));
+            }
+        }
+    }
+
+    [Fact]
+    public void TimerMessage_StashedAndUnstashed_KeepsTheContextOfWhoStartedTheTimer()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new TimerStasher(TestActor)));
+
+        InContext("timer-starter", "t-timer", () => actor.Tell("start"));
+        ExpectMsg("stashed");
+        InContext("opener", null, () => actor.Tell(new OpenAll("x")));
+
+        ExpectMsg(new Saw("tick", "timer-starter/t-timer"));
+    }
+
+    /// <summary>Stashes everything; on <see cref="OpenAll"/> unstashes only items whose tag is odd, reporting what the filter saw.</summary>
+    private sealed class FilteringStasher(IActorRef probe) : UntypedActor, IWithUnboundedStash
+    {
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case OpenAll:
+                    Stash.UnstashAll(envelope =>
+                    {
+                        probe.Tell(envelope.Message.GetType().Name);
+                        return envelope.Message is Item { Tag: "1" or "3" };
+                    });
+                    Become(m => probe.Tell(new Saw(((Item)m).Tag, Values())));
+                    break;
+                default:
+                    probe.Tell(((ActorCell)Context).CurrentMessage is Item ? "bare" : "wrapped");
+                    Stash.Stash();
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void UnstashAllWithFilter_FilterSeesTheUsersMessage_UnstashedOnesKeepTheirContext()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new FilteringStasher(TestActor)));
+
+        InContext("s-1", null, () => actor.Tell(new Item("1")));
+        InContext("s-2", null, () => actor.Tell(new Item("2")));
+        InContext("s-3", "t-3", () => actor.Tell(new Item("3")));
+
+        // While handled, CurrentMessage is the message itself: a wrapper is made only when it is stashed.
+        ExpectMsg("bare");
+        ExpectMsg("bare");
+        ExpectMsg("bare");
+        actor.Tell(new OpenAll("f"));
+        ExpectMsg(nameof(Item));
+        ExpectMsg(nameof(Item));
+        ExpectMsg(nameof(Item));
+        ExpectMsg(new Saw("1", "s-1/none"));
+        ExpectMsg(new Saw("3", "s-3/t-3"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
 }

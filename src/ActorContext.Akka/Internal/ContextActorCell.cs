@@ -40,6 +40,7 @@ internal sealed class ContextActorCell : ActorCell
     private bool _hopSpans;
 
     private bool _stashes;
+    private ContextSnapshot? _messageContext;
 
     private volatile bool _stopping;
 
@@ -92,8 +93,9 @@ internal sealed class ContextActorCell : ActorCell
             SetSender(this, carrier.Sender ?? System.DeadLetters);
             inner = message;
             context = carrier.Context;
-            if (_stashes)
+            if (_persistence is not null)
             {
+                // Akka.Persistence stashes commands itself while it persists, from CurrentMessage and Sender.
                 SetCurrentMessage(this, ContextEnvelope.Create(message, context));
             }
         }
@@ -101,6 +103,11 @@ internal sealed class ContextActorCell : ActorCell
         {
             inner = Propagation.Unwrap(message, out context, out var envelope);
             scheduled = envelope is null;
+        }
+
+        if (_stashes)
+        {
+            _messageContext = context;
         }
 
         if (inner is RejectedContextMessage rejected)
@@ -273,8 +280,13 @@ internal sealed class ContextActorCell : ActorCell
         var actor = base.CreateNewActorInstance();
         _persistence = PersistenceContextTracker.For(actor);
 
-        // Akka's stash stores CurrentMessage with Sender: an actor that stashes gets the message in an envelope there.
-        _stashes = actor is IActorStash;
+        // Akka's stash stores CurrentMessage with Sender: wrap the actor's stash so a stashed message keeps its context.
+        _stashes = false;
+        if (actor is IActorStash { Stash: { } stash } stashing)
+        {
+            stashing.Stash = stash as ContextStash ?? new ContextStash(stash, this);
+            _stashes = true;
+        }
         _remembersContexts = RememberedContexts.AppliesTo(actor.GetType());
 
         // Akka's own actors (remoting endpoints, sharding regions, routers, the TestKit's probes) pass messages on:
@@ -288,6 +300,25 @@ internal sealed class ContextActorCell : ActorCell
         _hopSpans = !akkas;
         return actor;
     }
+
+    /// <summary>
+    /// Puts <c>CurrentMessage</c> in an envelope with the context of the message being handled, for Akka's stash to
+    /// store; returns what to put back after (see <see cref="ContextStash"/>).
+    /// </summary>
+    internal object? WrapCurrentMessageForStash()
+    {
+        var current = CurrentMessage;
+        if (current is null or ContextEnvelope || _messageContext is null || _messageContext.IsEmpty)
+        {
+            return current;
+        }
+
+        SetCurrentMessage(this, ContextEnvelope.Create(current, _messageContext));
+        return current;
+    }
+
+    /// <summary>Puts back the <c>CurrentMessage</c> <see cref="WrapCurrentMessageForStash"/> replaced.</summary>
+    internal void UnwrapCurrentMessageAfterStash(object? current) => SetCurrentMessage(this, current);
 
     public override void SendSystemMessage(ISystemMessage systemMessage)
     {
