@@ -30,7 +30,7 @@ internal static class Propagation
             return sender;
         }
 
-        return KindOf(message.GetType()) == WrapKind.Bare ? sender : CarrierFor(sender, context);
+        return KindOf(message) == WrapKind.Bare ? sender : CarrierFor(sender, context);
     }
 
     /// <summary>The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new one.</summary>
@@ -72,18 +72,18 @@ internal static class Propagation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ContextActorCell? CellOf(IActorRef? sender)
     {
+        // Written inline (not through a local Type): the JIT then compares method tables instead of calling GetType.
         if (sender is null)
         {
             return null;
         }
 
-        var type = sender.GetType();
-        if (type == typeof(ContextLocalActorRef))
+        if (sender.GetType() == typeof(ContextLocalActorRef))
         {
             return Unsafe.As<ContextLocalActorRef>(sender).ContextCell;
         }
 
-        return type == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
+        return sender.GetType() == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
     }
 
     /// <summary>The carrier of this thread's last send with no sender (an edge sending a flow of messages).</summary>
@@ -111,7 +111,7 @@ internal static class Propagation
     /// <summary>Wraps <paramref name="message"/> with a non-empty <paramref name="context"/>, unless its type must reach Akka bare.</summary>
     internal static object Wrap(object message, ContextSnapshot context)
     {
-        var kind = KindOf(message.GetType());
+        var kind = KindOf(message);
         return kind switch
         {
             WrapKind.Wrap => new ContextEnvelope(message, context),
@@ -131,10 +131,11 @@ internal static class Propagation
     }
 
     // What to do with a message of a given type depends on the type alone: cache the answer in a small direct-mapped
-    // table of immutable entries (a miss recomputes and replaces the entry; racing writers store equal answers).
-    private sealed class KindEntry(Type type, WrapKind kind)
+    // table of immutable entries keyed by the type's method table (a miss recomputes and replaces the entry; racing
+    // writers store equal answers).
+    private sealed class KindEntry(nint type, WrapKind kind)
     {
-        public readonly Type Type = type;
+        public readonly nint Type = type;
         public readonly WrapKind Kind = kind;
     }
 
@@ -142,16 +143,17 @@ internal static class Propagation
     private static readonly KindEntry?[] s_kinds = new KindEntry?[KindCacheSize];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static WrapKind KindOf(Type type)
+    private static WrapKind KindOf(object message)
     {
-        var slot = (int)((ulong)type.TypeHandle.Value >> 4) & (KindCacheSize - 1);
+        var type = TypeKey.Of(message);
+        var slot = (int)((ulong)type >> 4) & (KindCacheSize - 1);
         var entry = s_kinds[slot];
-        if (entry is not null && ReferenceEquals(entry.Type, type))
+        if (entry is not null && entry.Type == type)
         {
             return entry.Kind;
         }
 
-        var kind = ComputeKind(type);
+        var kind = ComputeKind(message.GetType());
         Volatile.Write(ref s_kinds[slot], new KindEntry(type, kind));
         return kind;
     }
@@ -213,8 +215,8 @@ internal static class Propagation
     {
         // An interface check on every unwrapped message costs more than comparing against Akka's two (internal,
         // sealed) scheduled-tell types.
-        var type = message.GetType();
-        var scheduledTell = s_scheduledTell is null || s_scheduledTellNoTimeout is null
+        var type = TypeKey.Of(message);
+        var scheduledTell = s_scheduledTell == 0 || s_scheduledTellNoTimeout == 0
             ? message is IScheduledTellMsg
             : type == s_scheduledTell || type == s_scheduledTellNoTimeout;
         if (scheduledTell && ((IScheduledTellMsg)message).Message is ContextEnvelope scheduled)
@@ -228,8 +230,8 @@ internal static class Propagation
     }
 
     // Looked up by name because they are internal; should Akka rename them, the interface check above takes over.
-    private static readonly Type? s_scheduledTell = typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsg");
-    private static readonly Type? s_scheduledTellNoTimeout = typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsgNoInfluenceReceiveTimeout");
+    private static readonly nint s_scheduledTell = TypeKey.Of(typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsg"));
+    private static readonly nint s_scheduledTellNoTimeout = TypeKey.Of(typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsgNoInfluenceReceiveTimeout"));
 
     /// <summary>Runs <paramref name="action"/> under <paramref name="context"/> and puts back what was current.</summary>
     internal static void RunIn(ContextSnapshot? context, Action action)
