@@ -149,10 +149,27 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         }
     }
 
-    [Fact]
-    public void StoppedActor_ItsRefKeepsNoContextOfItsLastSend()
+    /// <summary>The same, for an actor that stashes (it keeps the handled message's context for its stash).</summary>
+    private sealed class StashingSendOnce(IActorRef target, IActorRef report) : UntypedActor, IWithUnboundedStash
     {
-        var actor = Sys.ActorOf(Props.Create(() => new SendOnce(CreateTestProbe().Ref, TestActor)));
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message)
+        {
+            target.Tell("hello", Self);
+            report.Tell("done", Self);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StoppedActor_ItsRefKeepsNoContextOfItsLastSend(bool stashes)
+    {
+        var target = CreateTestProbe().Ref;
+        var actor = Sys.ActorOf(stashes
+            ? Props.Create(() => new StashingSendOnce(target, TestActor))
+            : Props.Create(() => new SendOnce(target, TestActor)));
         var payload = SendUnderContext(actor);
         ExpectMsg("done");
         Watch(actor);
@@ -171,11 +188,55 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         Assert.False(payload.IsAlive, "the context of a stopped actor's last send is still reachable through its ref");
     }
 
+    private sealed class ForwardOnce(IActorRef next, IActorRef report) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            next.Forward(message);
+            report.Tell("done");
+        }
+    }
+
+    private sealed class Idle : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+        }
+    }
+
+    [Fact]
+    public void SendNamingAnotherLocalActorAsSender_ThatActorKeepsNoContextOfIt()
+    {
+        var idle = Sys.ActorOf(Props.Create(() => new Idle()));
+        var sink = Sys.ActorOf(Props.Create(() => new Idle()));
+        var forwarder = Sys.ActorOf(Props.Create(() => new ForwardOnce(sink, TestActor)));
+
+        // The edge names `idle` as sender; the forwarder forwards with it as sender too.
+        var payload = SendUnderContext(forwarder, idle);
+        ExpectMsg("done");
+        Watch(forwarder);
+        Watch(sink);
+        Sys.Stop(forwarder);
+        Sys.Stop(sink);
+        ExpectMsg<Terminated>();
+        ExpectMsg<Terminated>();
+
+        for (var i = 0; i < 5 && payload.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Thread.Sleep(50);
+        }
+
+        GC.KeepAlive(idle);
+        Assert.False(payload.IsAlive, "an idle actor keeps the context of sends others made in its name");
+    }
+
     /// <summary>
     /// Tells <paramref name="actor"/> under a context holding a payload, from a thread that then ends (so its own carrier
-    /// slot goes with it) and with no sender (so no other actor's slot keeps it).
+    /// slot goes with it), with no sender unless <paramref name="sender"/> is given.
     /// </summary>
-    private static WeakReference SendUnderContext(IActorRef actor)
+    private static WeakReference SendUnderContext(IActorRef actor, IActorRef? sender = null)
     {
         WeakReference? weak = null;
         var edge = new Thread(() => new MessageContext().Run(() =>
@@ -183,7 +244,7 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
             var payload = new Payload();
             weak = new WeakReference(payload);
             Big.Set(payload);
-            actor.Tell("go", ActorRefs.NoSender);
+            actor.Tell("go", sender ?? ActorRefs.NoSender);
         }));
         edge.Start();
         edge.Join();

@@ -318,7 +318,6 @@ public class StashTests(ITestOutputHelper output) : PropagationTestKit(output)
                     Become(m => probe.Tell(new Saw(((Item)m).Tag, Values())));
                     break;
                 default:
-                    probe.Tell(((ActorCell)Context).CurrentMessage is Item ? "bare" : "wrapped");
                     Stash.Stash();
                     break;
             }
@@ -334,10 +333,6 @@ public class StashTests(ITestOutputHelper output) : PropagationTestKit(output)
         InContext("s-2", null, () => actor.Tell(new Item("2")));
         InContext("s-3", "t-3", () => actor.Tell(new Item("3")));
 
-        // While handled, CurrentMessage is the message itself: a wrapper is made only when it is stashed.
-        ExpectMsg("bare");
-        ExpectMsg("bare");
-        ExpectMsg("bare");
         actor.Tell(new OpenAll("f"));
         ExpectMsg(nameof(Item));
         ExpectMsg(nameof(Item));
@@ -345,5 +340,84 @@ public class StashTests(ITestOutputHelper output) : PropagationTestKit(output)
         ExpectMsg(new Saw("1", "s-1/none"));
         ExpectMsg(new Saw("3", "s-3/t-3"));
         ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    /// <summary>Stashes "urgent" items in a second stash made with Akka's StashFactory, the rest in its own.</summary>
+    private sealed class TwoStashes : UntypedActor, IWithUnboundedStash
+    {
+        private readonly IActorRef _probe;
+        private readonly IStash _urgent;
+
+        public TwoStashes(IActorRef probe)
+        {
+            _probe = probe;
+            _urgent = Context.CreateStash(GetType());
+        }
+
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case Item { Tag: "urgent" }:
+                    _urgent.Stash();
+                    break;
+                case Item:
+                    Stash.Stash();
+                    break;
+                case OpenAll:
+                    Become(m => _probe.Tell(new Saw(((Item)m).Tag, Values())));
+                    Stash.UnstashAll();
+                    _urgent.UnstashAll();
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void SecondStashFromContextCreateStash_StashedMessagesKeepTheirContext()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new TwoStashes(TestActor)));
+
+        InContext("normal", null, () => actor.Tell(new Item("normal")));
+        InContext("urgent", "t-u", () => actor.Tell(new Item("urgent")));
+        InContext("opener", null, () => actor.Tell(new OpenAll("o")));
+
+        // Each UnstashAll prepends to the mailbox, so the second stash's message comes first.
+        ExpectMsg(new Saw("urgent", "urgent/t-u"));
+        ExpectMsg(new Saw("normal", "normal/none"));
+    }
+
+    /// <summary>Replaces the stash Akka gave it, in PreStart.</summary>
+    private sealed class OwnStashInPreStart(IActorRef probe) : UntypedActor, IWithUnboundedStash
+    {
+        public IStash Stash { get; set; } = null!;
+
+        protected override void PreStart() => Stash = Context.CreateStash(GetType());
+
+        protected override void OnReceive(object message)
+        {
+            if (message is OpenAll)
+            {
+                Become(m => probe.Tell(new Saw(((Item)m).Tag, Values())));
+                Stash.UnstashAll();
+            }
+            else
+            {
+                Stash.Stash();
+            }
+        }
+    }
+
+    [Fact]
+    public void StashAssignedInPreStart_StashedMessageKeepsItsContext()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new OwnStashInPreStart(TestActor)));
+
+        InContext("s-1", "t-1", () => actor.Tell(new Item("1")));
+        InContext("opener", null, () => actor.Tell(new OpenAll("o")));
+
+        ExpectMsg(new Saw("1", "s-1/t-1"));
     }
 }

@@ -57,7 +57,9 @@ internal sealed class ContextActorCell : ActorCell
 
         Carrier = carrier;
 
-        // A stop may have cleared the slot between the check and the write: clear it again.
+        // A stop may have cleared the slot between the check and the write: clear it again. The fence keeps the write
+        // above from moving past the read below (a store-load reordering x86 allows too).
+        Interlocked.MemoryBarrier();
         if (_stopping)
         {
             Carrier = null;
@@ -93,9 +95,11 @@ internal sealed class ContextActorCell : ActorCell
             SetSender(this, carrier.Sender ?? System.DeadLetters);
             inner = message;
             context = carrier.Context;
-            if (_persistence is not null)
+            if (_stashes || _persistence is not null)
             {
-                // Akka.Persistence stashes commands itself while it persists, from CurrentMessage and Sender.
+                // Akka's stashes store CurrentMessage with Sender — the actor's own, any it makes with
+                // Context.CreateStash, and Akka.Persistence's internal one — so an actor that stashes handles the
+                // message in an envelope there.
                 SetCurrentMessage(this, ContextEnvelope.Create(message, context));
             }
         }
@@ -107,7 +111,8 @@ internal sealed class ContextActorCell : ActorCell
 
         if (_stashes)
         {
-            _messageContext = context;
+            // Kept for ContextStash: Akka's timer handling puts the bare message in CurrentMessage after this point.
+            _messageContext = _stopping ? null : context;
         }
 
         if (inner is RejectedContextMessage rejected)
@@ -327,7 +332,9 @@ internal sealed class ContextActorCell : ActorCell
         if (systemMessage is Terminate)
         {
             _stopping = true;
+            Interlocked.MemoryBarrier(); // pairs with KeepCarrier's fence
             Carrier = null;
+            _messageContext = null;
         }
 
         // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one

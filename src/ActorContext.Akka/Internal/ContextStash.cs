@@ -7,10 +7,10 @@ namespace ActorContext.Akka.Internal;
 /// unstashed.
 /// </summary>
 /// <remarks>
-/// Akka's stash stores the cell's <c>CurrentMessage</c> with its <c>Sender</c>. A local message arrives bare (its context
-/// rode in the sender slot), so the message is put in a <see cref="ContextEnvelope"/> only at the moment it is stashed:
-/// an actor that stashes pays for the messages it stashes, not for every message. That also covers a timer's message,
-/// which Akka's timer handling puts in <c>CurrentMessage</c> after the cell has run. Filters of
+/// Akka's stash stores the cell's <c>CurrentMessage</c> with its <c>Sender</c>. The cell already hands an actor that
+/// stashes each message with a context in a <see cref="ContextEnvelope"/> there (so stashes the actor makes itself keep
+/// contexts too); this wrapper also covers a timer's message, which Akka's timer handling puts in
+/// <c>CurrentMessage</c> bare after the cell has run. Filters of
 /// <see cref="UnstashAll(Func{Envelope, bool})"/> see the user's message; <see cref="ClearStash"/> returns the envelopes
 /// as stored, so a message told again from one keeps its context.
 /// </remarks>

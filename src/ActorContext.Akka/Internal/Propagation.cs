@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Akka.Actor.Internal;
 using Akka.Actor.Scheduler;
 using Akka.Event;
 
@@ -35,7 +36,7 @@ internal static class Propagation
 
     /// <summary>The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new one.</summary>
     /// <remarks>
-    /// One slot per actor, for sends naming it as sender (an actor's sends from Receive), and one per thread, for sends
+    /// One slot per actor, filled by its own sends naming it as sender (from Receive), and one per thread, for sends
     /// with no sender (an edge); any other sender (a forward's original sender, a temporary ask ref) gets a new carrier,
     /// so no cache keeps a ref it does not own. Slots are read and written without locks: carriers are immutable and one
     /// is reused only when both its references match, so a lost or stale write costs an allocation, never a wrong
@@ -64,7 +65,14 @@ internal static class Propagation
         }
 
         var carrier = new ContextSender(sender, context);
-        cell.KeepCarrier(carrier);
+
+        // Kept only by the actor's own sends: a forward or an edge naming it as sender must not leave another
+        // context in its slot (a thread-static read, on a miss only).
+        if (ReferenceEquals(cell, InternalCurrentActorCellKeeper.Current))
+        {
+            cell.KeepCarrier(carrier);
+        }
+
         return carrier;
     }
 
