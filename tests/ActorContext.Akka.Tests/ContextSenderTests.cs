@@ -177,15 +177,8 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         Sys.Stop(actor);
         ExpectTerminated(actor);
 
-        for (var i = 0; i < 5 && payload.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            Thread.Sleep(50);
-        }
-
+        AssertCollected(payload, "the context of a stopped actor's last send is still reachable through its ref");
         GC.KeepAlive(actor);
-        Assert.False(payload.IsAlive, "the context of a stopped actor's last send is still reachable through its ref");
     }
 
     private sealed class ForwardOnce(IActorRef next, IActorRef report) : UntypedActor
@@ -221,6 +214,12 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         ExpectMsg<Terminated>();
         ExpectMsg<Terminated>();
 
+        AssertCollected(payload, "an idle actor keeps the context of sends others made in its name");
+        GC.KeepAlive(idle);
+    }
+
+    private static void AssertCollected(WeakReference payload, string because)
+    {
         for (var i = 0; i < 5 && payload.IsAlive; i++)
         {
             GC.Collect();
@@ -228,8 +227,7 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
             Thread.Sleep(50);
         }
 
-        GC.KeepAlive(idle);
-        Assert.False(payload.IsAlive, "an idle actor keeps the context of sends others made in its name");
+        Assert.False(payload.IsAlive, because);
     }
 
     /// <summary>
