@@ -17,10 +17,10 @@ internal static class Propagation
     /// <remarks>
     /// Capture is one AsyncLocal read; the snapshot is immutable and shared, never copied. The carrier for a (sender,
     /// context) pair is kept by the sending actor's cell, or by the thread for sends with no sender (see
-    /// <see cref="CarrierFor"/>), so consecutive messages from one sender under one context allocate nothing. A message already travelling with a carrier as
-    /// its sender (passed on by Akka from an envelope) keeps it. Auto-received messages (PoisonPill, Kill, Identify,
-    /// Terminated, ActorSelectionMessage), receive timeouts, dead letters and envelopes made elsewhere (the scheduler,
-    /// the remote serializer) pass unchanged.
+    /// <see cref="CarrierFor"/>), so consecutive messages from one sender under one context allocate nothing. A
+    /// message already travelling with a carrier as its sender (passed on by Akka from an envelope) keeps it.
+    /// Auto-received messages (PoisonPill, Kill, Identify, Terminated, ActorSelectionMessage), receive timeouts, dead
+    /// letters and envelopes made elsewhere (the scheduler, the remote serializer) pass unchanged.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static IActorRef? Carry(object message, IActorRef? sender)
