@@ -105,8 +105,7 @@ internal sealed class ContextActorCell : ActorCell
         }
         else
         {
-            inner = Propagation.Unwrap(message, out context, out var envelope);
-            scheduled = envelope is null;
+            inner = Propagation.Unwrap(message, out context, out scheduled);
         }
 
         if (_stashes)

@@ -16,9 +16,6 @@ namespace ActorContext.Akka.Internal;
 /// </remarks>
 internal sealed class ContextStash(IStash inner, ContextActorCell cell) : IStash
 {
-    /// <summary>The stash Akka made for the actor.</summary>
-    internal IStash Inner => inner;
-
     public int Count => inner.Count;
 
     public bool IsEmpty => inner.IsEmpty;

@@ -199,23 +199,25 @@ internal static class Propagation
     /// <summary>Splits a delivered message that came in a <see cref="ContextEnvelope"/> into the user's message and the context it carried.</summary>
     /// <remarks>
     /// Envelopes come from the scheduler, from other nodes and from the stash of an actor that stashes. The stock
-    /// scheduler adds its own marker around scheduled tells; the wrapper may sit inside it.
-    /// <paramref name="envelope"/> is the wrapper when the message came in one directly (not scheduled).
+    /// scheduler adds its own marker around scheduled tells; the wrapper may sit inside it, and then
+    /// <paramref name="scheduled"/> is true.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static object Unwrap(object message, out ContextSnapshot? context, out ContextEnvelope? envelope)
+    internal static object Unwrap(object message, out ContextSnapshot? context, out bool scheduled)
     {
         // Exact type comparisons written inline, so the JIT compares method tables: a class check against the unsealed
         // ContextEnvelope would call a cast helper, and a GetType() kept in a local is a call too.
         if (message.GetType() == typeof(ContextEnvelope) || message.GetType() == typeof(ContextEnvelope.NotInfluencingReceiveTimeout))
         {
-            envelope = Unsafe.As<ContextEnvelope>(message);
+            var envelope = Unsafe.As<ContextEnvelope>(message);
             context = envelope.Context;
+            scheduled = false;
             return envelope.Message;
         }
 
-        envelope = null;
-        return UnwrapScheduled(message, out context);
+        var inner = UnwrapScheduled(message, out context);
+        scheduled = !ReferenceEquals(inner, message);
+        return inner;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
