@@ -12,12 +12,9 @@ public class ConsoleHostDeadlineTests
     public async Task Deadline_RequestsThatOverrun_AreAnsweredDeadlineExceededInOrderAndTheConnectionStaysUsable()
     {
         // The parse hop alone waits 50–60 ms, so a 30 ms budget is always overrun.
-        var port = ConsoleHostServeTests.FreeLoopbackPort();
-        using var sample = SampleProcess.Start(
-            "ActorContext.ConsoleHost.dll",
-            ["--serve", "--port", port.ToString(), "--deadline", "30", "--min-delay-ms", "50", "--max-delay-ms", "60"]);
-        await sample.WaitForLineAsync(l => l.Contains($"serving on 127.0.0.1:{port}", StringComparison.Ordinal), s_timeout);
-        var server = new IPEndPoint(IPAddress.Loopback, port);
+        var serving = await ConsoleHostServeTests.StartServingAsync(["--deadline", "30", "--min-delay-ms", "50", "--max-delay-ms", "60"], s_timeout);
+        using var sample = serving.Sample;
+        var server = serving.Server;
 
         var replies = await ConsoleHostServeTests.ExchangeAsync(server, "id: slow-1\nid: bad id!\nid: slow-2\n"u8.ToArray(), 3);
         Assert.Equal("error: deadline exceeded", replies[0]);
@@ -38,12 +35,9 @@ public class ConsoleHostDeadlineTests
     {
         // Hops wait 200–250 ms: a request takes under a second, well inside its 5 s budget, and is certainly still in
         // flight when its client disconnects right after sending it.
-        var port = ConsoleHostServeTests.FreeLoopbackPort();
-        using var sample = SampleProcess.Start(
-            "ActorContext.ConsoleHost.dll",
-            ["--serve", "--port", port.ToString(), "--deadline", "5000", "--min-delay-ms", "200", "--max-delay-ms", "250"]);
-        await sample.WaitForLineAsync(l => l.Contains($"serving on 127.0.0.1:{port}", StringComparison.Ordinal), s_timeout);
-        var server = new IPEndPoint(IPAddress.Loopback, port);
+        var serving = await ConsoleHostServeTests.StartServingAsync(["--deadline", "5000", "--min-delay-ms", "200", "--max-delay-ms", "250"], s_timeout);
+        using var sample = serving.Sample;
+        var server = serving.Server;
 
         // Healthy clients, concurrent with two that go away: one closing cleanly, one with a reset.
         var healthy = Enumerable.Range(0, 5)

@@ -20,16 +20,15 @@ public partial class ConsoleHostServeTests
     [Fact]
     public async Task Serve_ManyClientsBadInputAndSigterm_AnswersEveryRequestAndExitsZero()
     {
-        var port = FreeLoopbackPort();
         // Hops wait 250–300 ms each, so a request is still in flight for at least half a second after its parse hop
         // has logged; enough parse routees (set through the environment, like any appsettings.json value) that 240
         // concurrent requests don't queue behind each other's awaits.
-        using var sample = SampleProcess.Start(
-            "ActorContext.ConsoleHost.dll",
-            ["--serve", "--port", port.ToString(), "--min-delay-ms", "250", "--max-delay-ms", "300"],
+        var serving = await StartServingAsync(
+            ["--min-delay-ms", "250", "--max-delay-ms", "300"],
+            s_timeout,
             new Dictionary<string, string> { ["ConsoleHost__ParseWorkers"] = "256" });
-        await sample.WaitForLineAsync(l => l.Contains($"serving on 127.0.0.1:{port}", StringComparison.Ordinal), s_timeout);
-        var server = new IPEndPoint(IPAddress.Loopback, port);
+        using var sample = serving.Sample;
+        var server = serving.Server;
 
         // ≥ 100 concurrent clients, each with a client-supplied and a generated ID on one connection, plus bad input
         // and clients that go away mid-request, all at the same time.
@@ -171,6 +170,28 @@ public partial class ConsoleHostServeTests
         using var cancel = new CancellationTokenSource(s_timeout);
         await client.ConnectAsync(server, cancel.Token);
         return client;
+    }
+
+    /// <summary>
+    /// Starts the console host with <c>--serve</c> on a free loopback port (plus <paramref name="args"/>) and waits until it
+    /// listens. The caller disposes the process.
+    /// </summary>
+    internal static async Task<(SampleProcess Sample, IPEndPoint Server)> StartServingAsync(
+        IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var port = FreeLoopbackPort();
+        var sample = SampleProcess.Start("ActorContext.ConsoleHost.dll", ["--serve", "--port", port.ToString(), .. args], environment);
+        try
+        {
+            await sample.WaitForLineAsync(l => l.Contains($"serving on 127.0.0.1:{port}", StringComparison.Ordinal), timeout);
+        }
+        catch
+        {
+            sample.Dispose();
+            throw;
+        }
+
+        return (sample, new IPEndPoint(IPAddress.Loopback, port));
     }
 
     internal static int FreeLoopbackPort()
