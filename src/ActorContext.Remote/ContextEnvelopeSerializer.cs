@@ -56,7 +56,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
 
         var inner = envelope.Message;
         var serializer = system.Serialization.FindSerializerFor(inner);
-        var manifest = Encoding.UTF8.GetBytes(Serialization.ManifestFor(serializer, inner));
+        var manifest = s_manifests.Encode(Serialization.ManifestFor(serializer, inner));
         var payload = serializer.ToBinary(inner);
 
         var frame = new byte[1 + 4 + context.Length + 4 + 4 + manifest.Length + payload.Length];
@@ -109,6 +109,63 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
 
     private static long s_lastTraceWarning = -10_000;
 
+    private static readonly ManifestCache s_manifests = new();
+
+    /// <summary>
+    /// The UTF-8 bytes of the inner messages' manifests, both ways: a message type's manifest is the same string on
+    /// every message, so encoding it into a new array and decoding it into a new string for each message is waste.
+    /// </summary>
+    /// <remarks>
+    /// A small direct-mapped table of immutable (text, bytes) pairs, compared in full on every hit; a miss encodes or
+    /// decodes as before and replaces the slot. Racing writers store equal pairs. The cached arrays are only read.
+    /// </remarks>
+    private sealed class ManifestCache
+    {
+        private const int Size = 32;
+        private readonly Entry?[] _entries = new Entry?[Size];
+
+        public byte[] Encode(string manifest)
+        {
+            var slot = Slot(manifest.Length, manifest.Length == 0 ? 0 : manifest[^1]);
+            var entry = _entries[slot];
+            if (entry is not null && (ReferenceEquals(entry.Text, manifest) || string.Equals(entry.Text, manifest, StringComparison.Ordinal)))
+            {
+                return entry.Bytes;
+            }
+
+            entry = new Entry(manifest, Encoding.UTF8.GetBytes(manifest));
+            Volatile.Write(ref _entries[slot], entry);
+            return entry.Bytes;
+        }
+
+        public string Decode(ReadOnlySpan<byte> bytes)
+        {
+            // Slots are chosen by length and last character, which are the same for an ASCII manifest's text and bytes;
+            // a non-ASCII one may sit in two slots, which costs a miss, never a wrong answer.
+            var slot = Slot(bytes.Length, bytes.Length == 0 ? 0 : bytes[^1]);
+            var entry = _entries[slot];
+            if (entry is not null && bytes.SequenceEqual(entry.Bytes))
+            {
+                return entry.Text;
+            }
+
+            // The bytes kept are the text's own encoding: for malformed input (decoded with replacement characters)
+            // they differ from what came in, so the next such frame misses instead of an encode reusing bad bytes.
+            var text = Encoding.UTF8.GetString(bytes);
+            entry = new Entry(text, Encoding.UTF8.GetBytes(text));
+            Volatile.Write(ref _entries[slot], entry);
+            return entry.Text;
+        }
+
+        private static int Slot(int length, int last) => (length * 7 + last) & (Size - 1);
+
+        private sealed class Entry(string text, byte[] bytes)
+        {
+            public readonly string Text = text;
+            public readonly byte[] Bytes = bytes;
+        }
+    }
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         var span = bytes.AsSpan();
@@ -132,7 +189,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
             throw new SerializationException($"Context frame claims a manifest of {manifestLength} bytes with {span.Length - position - 8} left.");
         }
 
-        var innerManifest = Encoding.UTF8.GetString(span.Slice(position + 8, manifestLength));
+        var innerManifest = s_manifests.Decode(span.Slice(position + 8, manifestLength));
         var payload = span[(position + 8 + manifestLength)..].ToArray();
         var message = system.Serialization.Deserialize(payload, serializerId, innerManifest);
 

@@ -71,16 +71,22 @@ internal sealed class ContextSnapshot
     /// in with <see cref="ExecutionContext.Restore(ExecutionContext)"/>: no allocation, and no other AsyncLocal is
     /// lost because there is none. Otherwise the AsyncLocal is written as usual.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Restore(ContextSnapshot? snapshot)
     {
         // The thread's ExecutionContext is read once. When it is the very instance that holds exactly the target (the
-        // common case of consecutive messages with one context), there is nothing to do and no AsyncLocal lookup.
+        // common case of consecutive messages with one context), there is nothing to do and no AsyncLocal lookup; this
+        // check is inlined into the caller, the rest is not.
         var thread = ExecutionContext.Capture();
-        if (thread is not null && ReferenceEquals(thread, snapshot is null ? s_emptyExecutionContext : snapshot._soleExecutionContext))
+        if (thread is null || !ReferenceEquals(thread, snapshot is null ? s_emptyExecutionContext : snapshot._soleExecutionContext))
         {
-            return;
+            RestoreChanged(snapshot, thread);
         }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RestoreChanged(ContextSnapshot? snapshot, ExecutionContext? thread)
+    {
         var current = s_current.Value;
         if (ReferenceEquals(current, snapshot))
         {
@@ -115,8 +121,17 @@ internal sealed class ContextSnapshot
     private ExecutionContext? _soleExecutionContext;
 
     /// <summary>Whether <paramref name="executionContext"/> holds this snapshot and no other AsyncLocal value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool IsSoleExecutionContext(ExecutionContext? executionContext) =>
         executionContext is not null && ReferenceEquals(executionContext, _soleExecutionContext);
+
+    /// <summary>
+    /// Whether <paramref name="executionContext"/> (a thread's, from <see cref="ExecutionContext.Capture"/>) is the one a
+    /// thread has when nothing was set: then no snapshot is current, and no AsyncLocal lookup is needed to know it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsEmptyExecutionContext(ExecutionContext? executionContext) =>
+        executionContext is not null && ReferenceEquals(executionContext, s_emptyExecutionContext);
 
     /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
     internal byte[]? EncodedWire { get; set; }

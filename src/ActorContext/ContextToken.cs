@@ -10,15 +10,13 @@ namespace ActorContext;
 /// </remarks>
 public sealed class ContextToken<T> : IDisposable
 {
-    private readonly T _oldValue;
     private int _used;
 
-    internal ContextToken(ContextVar<T> var, bool hasOldValue, T oldValue, object? owner)
+    internal ContextToken(ContextVar<T> var, ContextSnapshot previous, ContextSnapshot next)
     {
         Var = var;
-        HasOldValue = hasOldValue;
-        _oldValue = oldValue;
-        Owner = owner;
+        Previous = previous;
+        Next = next;
     }
 
     /// <summary>The var whose <see cref="ContextVar{T}.Set(T)"/> created this token.</summary>
@@ -28,18 +26,24 @@ public sealed class ContextToken<T> : IDisposable
     /// Whether the var had a value before the set. <see langword="false"/> is Python's <c>Token.MISSING</c>:
     /// the var had no value in the context, even if it has a default.
     /// </summary>
-    public bool HasOldValue { get; }
+    public bool HasOldValue => Previous.TryGet(Var, out _);
 
     /// <summary>The value the var had before the set.</summary>
     /// <exception cref="InvalidOperationException">The var had no value (<see cref="HasOldValue"/> is false).</exception>
-    public T OldValue => HasOldValue
-        ? _oldValue
+    public T OldValue => Previous.TryGet(Var, out var old)
+        ? (T)old!
         : throw new InvalidOperationException(
             $"Context var '{Var.Name}' had no value before this set (Token.MISSING); check HasOldValue first.");
 
-    internal T OldValueOrDefault => _oldValue;
+    internal T OldValueOrDefault => Previous.TryGet(Var, out var old) ? (T)old! : default!;
 
-    internal object? Owner { get; }
+    /// <summary>The context the set changed (the old value is read from it, as Python's token keeps its context).</summary>
+    internal ContextSnapshot Previous { get; }
+
+    /// <summary>The context the set made: while it is still current, a reset puts <see cref="Previous"/> back as it was.</summary>
+    internal ContextSnapshot Next { get; }
+
+    internal object? Owner => Previous.Owner;
 
     internal bool IsUsed => Volatile.Read(ref _used) != 0;
 

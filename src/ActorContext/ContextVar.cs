@@ -196,20 +196,11 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
     public ContextToken<T> Set(T value)
     {
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
-        ContextSnapshot next;
-        bool hadValue;
-        object? old;
-        if (Scope == ContextScope.Distributed)
-        {
-            next = ContextSnapshot.Checked(this, current.With(this, value, out hadValue, out old));
-        }
-        else
-        {
-            next = current.WithLocal(this, value, out hadValue, out old);
-        }
-
+        var next = Scope == ContextScope.Distributed
+            ? ContextSnapshot.Checked(this, current.With(this, value, out _, out _))
+            : current.WithLocal(this, value, out _, out _);
         ContextSnapshot.Current = next;
-        return new ContextToken<T>(this, hadValue, hadValue ? (T)old! : default!, current.Owner);
+        return new ContextToken<T>(this, current, next);
     }
 
     /// <summary>
@@ -249,6 +240,15 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
         {
             throw new InvalidOperationException(
                 $"This token for context var '{Name}' has already been used; a token resets its var only once.");
+        }
+
+        // Nothing changed since the set (the scoped `using var _ = v.Set(x)` case): the context before it is exactly what
+        // the reset must produce, so it is put back as it was instead of being built again. The empty context of a flow
+        // that had none becomes none again, so the thread's ExecutionContext can drop the entry.
+        if (ReferenceEquals(current, token.Next))
+        {
+            ContextSnapshot.Current = ReferenceEquals(token.Previous, ContextSnapshot.Empty) ? null : token.Previous;
+            return;
         }
 
         ContextSnapshot.Current = !token.HasOldValue

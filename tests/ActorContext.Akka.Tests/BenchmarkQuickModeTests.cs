@@ -104,6 +104,31 @@ public class BenchmarkQuickModeTests
 
     private const string RemoteName = "remote-roundtrip-ctx";
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("ctx")]
+    public void QuickMode_Solo_RunsTheScenarioOnOneSystemAndPrintsItsRate(string system)
+    {
+        using var output = new StringWriter();
+
+        var exit = QuickMode.Run(["--quick", "--solo", system, "--scenario", "ping-pong-ctx", "--messages", "2000", "--rounds", "2"], output);
+
+        Assert.Equal(0, exit);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Count(static l => l.StartsWith("# ping-pong-ctx ", StringComparison.Ordinal)));
+        Assert.Matches(new Regex($@"^ping-pong-ctx {system}=\d+ cpu_ns_per_msg=\d+\.\d$"), lines[^1]);
+    }
+
+    [Fact]
+    public void QuickMode_SoloWithoutAScenario_ReturnsAnErrorNamingTheScenarios()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(2, QuickMode.Run(["--quick", "--solo", "ctx"], output));
+        Assert.Contains("one-way-ctx", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, QuickMode.Run(["--quick", "--solo", "both", "--scenario", "one-way-ctx"], output));
+    }
+
     [Fact]
     public void QuickMode_UnknownOption_ReturnsUsageError()
     {

@@ -249,6 +249,68 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         return weak!;
     }
 
+    /// <summary>
+    /// An actor re-sending from its Receive: first under the handled message's context (the thread's ExecutionContext is
+    /// then the one the cell installed, which the send recognises without a lookup), then after changing a var, after
+    /// putting it back, inside another flow's ExecutionContext, and after clearing it. Each send carries what is current.
+    /// </summary>
+    private sealed class Resender(IActorRef target, ExecutionContext other) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            target.Tell(new Ping(0), Self);
+            target.Tell(new Ping(1), Self); // the carrier of Ping(0), found through the thread's ExecutionContext
+            var token = PropagationTestKit.RequestId.Set("changed-in-receive");
+            target.Tell(new Ping(2), Self);
+            token.Dispose();
+            target.Tell(new Ping(3), Self);
+            ExecutionContext.Run(other, _ => target.Tell(new Ping(4), Self), null);
+            target.Tell(new Ping(5), Self);
+            using (ExecutionContext.SuppressFlow())
+            {
+                // Flow suppressed: the thread's ExecutionContext says nothing, the value is looked up.
+                target.Tell(new Ping(6), Self);
+            }
+
+            new MessageContext().Run(() => target.Tell(new Ping(7), Self));
+            target.Tell(new Ping(8), Self);
+        }
+    }
+
+    private sealed class PingRecorder(IActorRef probe) : UntypedActor
+    {
+        protected override void OnReceive(object message) => probe.Tell($"{((Ping)message).N}:{SeenId()}");
+    }
+
+    [Fact]
+    public void SendsFromReceive_AfterTheContextChangesThere_EachCarryWhatIsCurrentAtTheSend()
+    {
+        ExecutionContext? other = null;
+        WithId("other-flow", () => other = ExecutionContext.Capture());
+        var recorder = Sys.ActorOf(Props.Create(() => new PingRecorder(TestActor)));
+        var resender = Sys.ActorOf(Props.Create(() => new Resender(recorder, other!)));
+
+        // Twice: the second message finds the carrier and ExecutionContext the first one left.
+        for (var round = 0; round < 2; round++)
+        {
+            WithId("handled", () => resender.Tell("go", ActorRefs.NoSender));
+            ExpectPings("handled", "handled", "changed-in-receive", "handled", "other-flow", "handled", "handled", "none", "handled");
+        }
+
+        // A message with no context: the actor's sends carry none, though its cell still keeps the last carrier.
+        resender.Tell("go", ActorRefs.NoSender);
+        ExpectPings("none", "none", "changed-in-receive", "none", "other-flow", "none", "none", "none", "none");
+    }
+
+    /// <summary>Expects Ping(0), Ping(1), ... in order, each read under the request id given for it.</summary>
+    private void ExpectPings(params string[] ids)
+    {
+        for (var n = 0; n < ids.Length; n++)
+        {
+            Assert.Equal($"{n}:{ids[n]}", ExpectMsg<string>());
+        }
+    }
+
     [Fact]
     public void Carry_EmptyContextOrCarrierAlready_ReturnsTheSenderItself()
     {

@@ -24,7 +24,8 @@ namespace ActorContext.Benchmarks;
 /// by queueing N messages behind a blocked actor and then timing the drain; <c>--variant</c> runs one of them only,
 /// for a profiler), <c>--scenario NAME</c> (measure that scenario only, for a profiler; the other lines are still printed),
 /// <c>--control</c> (an A/A run: the "ctx" system is a second plain one, so every ratio should be about 1.00; what it
-/// is not shows the harness's own noise on this machine).
+/// is not shows the harness's own noise on this machine), <c>--solo plain|ctx</c> (with <c>--scenario</c>: that scenario on
+/// one system only, per-process rates for a profiler or a two-process comparison).
 /// </remarks>
 internal static class QuickMode
 {
@@ -82,6 +83,9 @@ internal static class QuickMode
 
         /// <summary>Both systems plain (an A/A run): the ratios show what the harness itself adds, noise and bias.</summary>
         public bool Control { get; set; }
+
+        /// <summary>Only this system (<c>plain</c> or <c>ctx</c>) runs <see cref="Scenario"/>: a per-process figure, for a profiler.</summary>
+        public string? Solo { get; set; }
     }
 
     /// <summary>Runs the quick mode and writes its lines to <paramref name="output"/>.</summary>
@@ -96,7 +100,7 @@ internal static class QuickMode
         catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
         {
             output.WriteLine($"error: {ex.Message}");
-            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--verbose]");
+            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--solo plain|ctx --scenario NAME] [--verbose]");
             return 2;
         }
 
@@ -106,6 +110,11 @@ internal static class QuickMode
         {
             Decompose(config, options, output);
             return 0;
+        }
+
+        if (options.Solo is not null)
+        {
+            return Solo(config, options, output);
         }
 
         if (options.AllocationProfile)
@@ -174,6 +183,52 @@ internal static class QuickMode
             CultureInfo.InvariantCulture,
             $"{result.Scenario} plain={result.Plain:F0} ctx={result.Ctx:F0} ratio={result.Ratio:F2} extra_bytes_per_msg={result.ExtraBytesPerMsg}"));
         output.Flush();
+    }
+
+    /// <summary>
+    /// <c>--solo</c>: one local scenario on one system only, so the JIT sees nothing of the other system (what a real
+    /// deployment sees): warm-up, then <c>--rounds</c> timings, each printed, and their median. Run it once per system,
+    /// in two processes, under a profiler or to compare per-process rates.
+    /// </summary>
+    private static int Solo(Config config, Options options, TextWriter output)
+    {
+        var scenario = Scenarios.All.Concat(Scenarios.Last).FirstOrDefault(s => s.Name == options.Scenario);
+        if (scenario is null)
+        {
+            output.WriteLine($"error: --solo needs --scenario with one of: {string.Join(", ", Scenarios.All.Concat(Scenarios.Last).Select(static s => s.Name))}");
+            return 2;
+        }
+
+        using var system = ActorSystem.Create(options.Solo!, options.Solo == "ctx" ? config.WithMessageContext() : config);
+        using var run = scenario.Start(system);
+        // Three seconds of warm-up (tiered JIT and PGO settle), or three runs when --messages sizes the run.
+        var warming = Stopwatch.StartNew();
+        var warmup = Math.Min(options.Messages ?? s_localSizing.Warmup, s_localSizing.Warmup);
+        for (var i = 0; i < 3 || (options.Messages is null && warming.Elapsed.TotalSeconds < 3); i++)
+        {
+            run.Run(warmup);
+        }
+
+        var messages = options.Messages ?? Calibrate(run, s_localSizing.FirstProbe, TargetSeconds);
+        var rates = new List<double>();
+        var cpu = new List<double>();
+        var process = Process.GetCurrentProcess();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var sample = Once(run, messages);
+            process.Refresh();
+            rates.Add(sample.MessagesPerSecond);
+
+            // CPU time per message, all threads: on a shared machine it moves less with other processes' load than rates do.
+            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalNanoseconds / (sample.MessagesPerSecond * sample.Seconds));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {scenario.Name} {options.Solo} round {round}: {sample} cpu={cpu[^1]:F1}ns/msg"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name} {options.Solo}={Median(rates):F0} cpu_ns_per_msg={Median(cpu):F1}"));
+        system.Terminate().Wait(TimeSpan.FromSeconds(10));
+        return 0;
     }
 
     private static void Decompose(Config config, Options options, TextWriter output)
@@ -345,6 +400,9 @@ internal static class QuickMode
                     break;
                 case "--control":
                     options.Control = true;
+                    break;
+                case "--solo":
+                    options.Solo = args[++i] is "plain" or "ctx" ? args[i] : throw new ArgumentException("--solo takes plain or ctx");
                     break;
                 case "--verbose":
                     options.Verbose = true;

@@ -55,6 +55,55 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
     }
 
     [Fact]
+    public void Frames_OfAlternatingMessageTypes_EachDecodeToTheirOwnMessageAndManifest()
+    {
+        // The serializer keeps the manifests it encoded and decoded: a cached one must never answer for another type.
+        var serializer = Cluster.Nodes[1].Serialization.FindSerializerForType(typeof(ContextEnvelope));
+        object[] messages = [new Probe("p1"), "text", new OtherProbe(3), new Probe("p2"), "more text", new OtherProbe(4), new Probe("p3")];
+
+        foreach (var message in messages)
+        {
+            var envelope = new MessageContext().Run(() =>
+            {
+                Vars.RequestId.Set("r-" + message);
+                return Propagation.Wrap(message, ActorRefs.NoSender);
+            });
+
+            var decoded = Assert.IsAssignableFrom<ContextEnvelope>(serializer.FromBinary(serializer.ToBinary(envelope), typeof(ContextEnvelope)));
+
+            Assert.Equal(message, decoded.Message);
+            Assert.Equal(message.GetType(), decoded.Message.GetType());
+            string? requestId = null;
+            Propagation.RunIn(decoded.Context, () => requestId = Vars.RequestId.Get());
+            Assert.Equal("r-" + message, requestId);
+        }
+    }
+
+    [Fact]
+    public void FrameWithAMalformedUtf8Manifest_FailsDeserializationEveryTime_AndLaterFramesStillDecode()
+    {
+        // A string goes through Akka.Remote's primitive serializer, which names its types with string manifests.
+        var serializer = Cluster.Nodes[1].Serialization.FindSerializerForType(typeof(ContextEnvelope));
+        var envelope = new MessageContext().Run(() =>
+        {
+            Vars.RequestId.Set("r-manifest");
+            return Propagation.Wrap("a string message", ActorRefs.NoSender);
+        });
+        var frame = serializer.ToBinary(envelope);
+        var contextLength = BitConverter.ToInt32(frame, 1);
+        var manifestLength = BitConverter.ToInt32(frame, ContextOffset + contextLength + 4);
+        Assert.True(manifestLength > 0, "the string is serialized with a manifest");
+        var malformed = (byte[])frame.Clone();
+        malformed[ContextOffset + contextLength + 8 + manifestLength - 1] = 0xFF; // never valid in UTF-8
+
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary(malformed, typeof(ContextEnvelope)));
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary(malformed, typeof(ContextEnvelope)));
+
+        var decoded = Assert.IsAssignableFrom<ContextEnvelope>(serializer.FromBinary(frame, typeof(ContextEnvelope)));
+        Assert.Equal("a string message", decoded.Message);
+    }
+
+    [Fact]
     public void FrameWithImpossibleLengths_FailsDeserialization()
     {
         var serializer = Cluster.Nodes[1].Serialization.FindSerializerForType(typeof(ContextEnvelope));
@@ -134,6 +183,9 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
 
 /// <summary>Bytes a test sends as if they were a context frame.</summary>
 public sealed record ForgedFrame(byte[] Bytes);
+
+/// <summary>A second message type, so frames of two types alternate.</summary>
+public sealed record OtherProbe(int Number);
 
 /// <summary>
 /// Writes <see cref="ForgedFrame"/>s under the context serializer's id and manifest, so the receiving node decodes

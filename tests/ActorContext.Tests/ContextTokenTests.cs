@@ -271,4 +271,80 @@ public class ContextTokenTests
             Assert.Equal(1, var.Get());
         });
     }
+
+    [Fact]
+    public void Reset_RightAfterSet_PutsBackTheVeryContextBeforeIt()
+    {
+        var a = new ContextVar<string>("a");
+        var b = new ContextVar<string>("b");
+
+        Ambient.Run(() =>
+        {
+            a.Set("1");
+            var before = ContextSnapshot.Current;
+            var token = b.Set("2");
+            Assert.NotSame(before, ContextSnapshot.Current);
+
+            b.Reset(token);
+
+            Assert.Same(before, ContextSnapshot.Current);
+            Assert.Equal("1", a.Get());
+            Assert.False(b.TryGet(out _));
+        });
+    }
+
+    [Fact]
+    public void Reset_OfTheFirstSetInAnEmptyFlow_LeavesNoContext()
+    {
+        var var = new ContextVar<int>("v");
+
+        Ambient.Run(() =>
+        {
+            Assert.Null(ContextSnapshot.Current);
+            var token = var.Set(1);
+
+            token.Dispose();
+
+            Assert.Null(ContextSnapshot.Current);
+            Assert.False(var.TryGet(out _));
+        });
+    }
+
+    [Fact]
+    public void Reset_AfterAnotherVarChanged_PutsBackOnlyItsOwnVar()
+    {
+        var a = new ContextVar<string>("a");
+        var b = new ContextVar<string>("b");
+
+        Ambient.Run(() =>
+        {
+            b.Set("old");
+            var token = b.Set("new");
+            a.Set("set-after");
+
+            b.Reset(token);
+
+            Assert.Equal("old", b.Get());
+            Assert.Equal("set-after", a.Get());
+        });
+    }
+
+    [Fact]
+    public void OldValue_AfterLaterSetsOfTheSameVar_IsStillTheValueBeforeItsOwnSet()
+    {
+        var var = new ContextVar<string>("v");
+
+        Ambient.Run(() =>
+        {
+            var.Set("first");
+            var token = var.Set("second");
+            var.Set("third");
+
+            Assert.True(token.HasOldValue);
+            Assert.Equal("first", token.OldValue);
+
+            var.Reset(token);
+            Assert.Equal("first", var.Get());
+        });
+    }
 }

@@ -25,6 +25,31 @@ internal static class Propagation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static IActorRef? Carry(object message, IActorRef? sender)
     {
+        // Most sends come from an actor's Receive, on a thread whose ExecutionContext the cell installed for the message
+        // being handled (see ContextSnapshot.Restore): that instance alone says which snapshot is current, so comparing
+        // it with the context of the actor's last carrier replaces the AsyncLocal lookup (two calls, one of them
+        // through an interface). The thread's ExecutionContext is one thread-static read, which the lookup makes too.
+        var thread = ExecutionContext.Capture();
+        if (thread is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
+        {
+            if (ContextSnapshot.IsEmptyExecutionContext(thread))
+            {
+                return sender;
+            }
+
+            var cached = CellOf(sender)?.Carrier;
+            if (cached is not null && ReferenceEquals(cached.Sender, sender) && cached.Context.IsSoleExecutionContext(thread))
+            {
+                return KindOf(message) == WrapKind.Bare ? sender : cached;
+            }
+        }
+
+        return CarryLooked(message, sender);
+    }
+
+    /// <summary><see cref="Carry"/> when the thread's ExecutionContext does not tell the current context: look it up.</summary>
+    private static IActorRef? CarryLooked(object message, IActorRef? sender)
+    {
         var context = ContextFor(message);
         if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(ContextSender)))
         {
