@@ -10,13 +10,14 @@ namespace ActorContext;
 /// </remarks>
 public sealed class ContextToken<T> : IDisposable
 {
-    private int _used;
+    // The context the set made, until the token is used: then null. One field is both, so a token is 40 bytes.
+    private ContextSnapshot? _next;
 
     internal ContextToken(ContextVar<T> var, ContextSnapshot previous, ContextSnapshot next)
     {
         Var = var;
         Previous = previous;
-        Next = next;
+        _next = next;
     }
 
     /// <summary>The var whose <see cref="ContextVar{T}.Set(T)"/> created this token.</summary>
@@ -40,14 +41,15 @@ public sealed class ContextToken<T> : IDisposable
     /// <summary>The context the set changed (the old value is read from it, as Python's token keeps its context).</summary>
     internal ContextSnapshot Previous { get; }
 
-    /// <summary>The context the set made: while it is still current, a reset puts <see cref="Previous"/> back as it was.</summary>
-    internal ContextSnapshot Next { get; }
-
     internal object? Owner => Previous.Owner;
 
-    internal bool IsUsed => Volatile.Read(ref _used) != 0;
+    internal bool IsUsed => Volatile.Read(ref _next) is null;
 
-    internal bool TryMarkUsed() => Interlocked.Exchange(ref _used, 1) == 0;
+    /// <summary>
+    /// Marks the token used and returns the context its set made (while that is still current, a reset puts
+    /// <see cref="Previous"/> back as it was); <see langword="null"/> when the token was used already.
+    /// </summary>
+    internal ContextSnapshot? TryMarkUsed() => Interlocked.Exchange(ref _next, null);
 
     /// <summary>Resets the var if the token was not used yet; does nothing the second time.</summary>
     public void Dispose()

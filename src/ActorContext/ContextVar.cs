@@ -236,7 +236,8 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
                 nameof(token));
         }
 
-        if (!token.TryMarkUsed())
+        var next = token.TryMarkUsed();
+        if (next is null)
         {
             throw new InvalidOperationException(
                 $"This token for context var '{Name}' has already been used; a token resets its var only once.");
@@ -245,7 +246,7 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
         // Nothing changed since the set (the scoped `using var _ = v.Set(x)` case): the context before it is exactly what
         // the reset must produce, so it is put back as it was instead of being built again. The empty context of a flow
         // that had none becomes none again, so the thread's ExecutionContext can drop the entry.
-        if (ReferenceEquals(current, token.Next))
+        if (ReferenceEquals(current, next))
         {
             ContextSnapshot.Current = ReferenceEquals(token.Previous, ContextSnapshot.Empty) ? null : token.Previous;
             return;

@@ -727,12 +727,7 @@ public class ContextVarTests
         Ambient.Run(() => Assert.All(vars, v => Assert.False(v.TryGet(out _))));
     }
 
-    private static bool IsHashed(ContextSnapshot snapshot)
-    {
-        var field = typeof(ContextSnapshot).GetField("_large", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
-        Assert.True(field is not null, "ContextSnapshot._large not found; update this test to the new storage field");
-        return field.GetValue(snapshot) is not null;
-    }
+    private static bool IsHashed(ContextSnapshot snapshot) => snapshot.IsLarge;
 
     private static void AssertValues<T>(ContextVar<T>[] vars, Func<int, T> expected)
     {
