@@ -133,7 +133,16 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
                 return entry.Bytes;
             }
 
-            entry = new Entry(manifest, Encoding.UTF8.GetBytes(manifest));
+            var bytes = Encoding.UTF8.GetBytes(manifest);
+
+            // A manifest that is not valid UTF-16 (a lone surrogate) encodes to replacement characters: cached, its text
+            // would answer frames that genuinely carry those characters. It is encoded every time instead.
+            if (!string.Equals(Encoding.UTF8.GetString(bytes), manifest, StringComparison.Ordinal))
+            {
+                return bytes;
+            }
+
+            entry = new Entry(manifest, bytes);
             Volatile.Write(ref _entries[slot], entry);
             return entry.Bytes;
         }

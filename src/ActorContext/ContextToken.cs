@@ -5,18 +5,34 @@ namespace ActorContext;
 /// </summary>
 /// <typeparam name="T">The var's value type.</typeparam>
 /// <remarks>
+/// <para>
 /// Disposing the token resets the var once (a second dispose does nothing), so
 /// <c>using var _ = requestId.Set(id);</c> scopes a value to a block.
+/// </para>
+/// <para>
+/// Until it is used, a token keeps the context its set changed and the one it made (as a message sent then would), so
+/// that a reset with nothing changed in between puts the old context back as it was, allocating nothing. Once used, it
+/// keeps only the old value.
+/// </para>
 /// </remarks>
 public sealed class ContextToken<T> : IDisposable
 {
-    // The context the set made, until the token is used: then null. One field is both, so a token is 40 bytes.
+    // Stands for "no old value" (Python's Token.MISSING) in _old, so the token needs no flag of its own.
+    private static readonly object s_missing = new();
+
+    // The var's value before the set, as the snapshot held it (boxed already, so nothing is boxed again), or s_missing.
+    private readonly object? _old;
+
+    // The contexts before and after the set, for a reset that puts the one before back as it was (see ContextVar.Reset).
+    // Both are dropped when the token is used, so a used token keeps only the old value; _next doubles as the flag.
+    private ContextSnapshot? _previous;
     private ContextSnapshot? _next;
 
-    internal ContextToken(ContextVar<T> var, ContextSnapshot previous, ContextSnapshot next)
+    internal ContextToken(ContextVar<T> var, bool hadOld, object? old, ContextSnapshot previous, ContextSnapshot next)
     {
         Var = var;
-        Previous = previous;
+        _old = hadOld ? old : s_missing;
+        _previous = previous;
         _next = next;
     }
 
@@ -27,29 +43,36 @@ public sealed class ContextToken<T> : IDisposable
     /// Whether the var had a value before the set. <see langword="false"/> is Python's <c>Token.MISSING</c>:
     /// the var had no value in the context, even if it has a default.
     /// </summary>
-    public bool HasOldValue => Previous.TryGet(Var, out _);
+    public bool HasOldValue => !ReferenceEquals(_old, s_missing);
 
     /// <summary>The value the var had before the set.</summary>
     /// <exception cref="InvalidOperationException">The var had no value (<see cref="HasOldValue"/> is false).</exception>
-    public T OldValue => Previous.TryGet(Var, out var old)
-        ? (T)old!
+    public T OldValue => HasOldValue
+        ? (T)_old!
         : throw new InvalidOperationException(
             $"Context var '{Var.Name}' had no value before this set (Token.MISSING); check HasOldValue first.");
 
-    internal T OldValueOrDefault => Previous.TryGet(Var, out var old) ? (T)old! : default!;
+    internal T OldValueOrDefault => HasOldValue ? (T)_old! : default!;
 
-    /// <summary>The context the set changed (the old value is read from it, as Python's token keeps its context).</summary>
-    internal ContextSnapshot Previous { get; }
-
-    internal object? Owner => Previous.Owner;
+    /// <summary>The context the set changed; <see langword="null"/> once the token was used.</summary>
+    internal ContextSnapshot? Previous => Volatile.Read(ref _previous);
 
     internal bool IsUsed => Volatile.Read(ref _next) is null;
 
     /// <summary>
-    /// Marks the token used and returns the context its set made (while that is still current, a reset puts
-    /// <see cref="Previous"/> back as it was); <see langword="null"/> when the token was used already.
+    /// Marks the token used and returns the context its set made (while that is still current, a reset puts the context
+    /// before back as it was); <see langword="null"/> when the token was used already.
     /// </summary>
-    internal ContextSnapshot? TryMarkUsed() => Interlocked.Exchange(ref _next, null);
+    internal ContextSnapshot? TryMarkUsed()
+    {
+        var next = Interlocked.Exchange(ref _next, null);
+        if (next is not null)
+        {
+            Volatile.Write(ref _previous, null);
+        }
+
+        return next;
+    }
 
     /// <summary>Resets the var if the token was not used yet; does nothing the second time.</summary>
     public void Dispose()

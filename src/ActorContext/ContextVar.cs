@@ -196,11 +196,13 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
     public ContextToken<T> Set(T value)
     {
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
+        bool hadOld;
+        object? old;
         var next = Scope == ContextScope.Distributed
-            ? ContextSnapshot.Checked(this, current.With(this, value, out _, out _))
-            : current.WithLocal(this, value, out _, out _);
+            ? ContextSnapshot.Checked(this, current.With(this, value, out hadOld, out old))
+            : current.WithLocal(this, value, out hadOld, out old);
         ContextSnapshot.Current = next;
-        return new ContextToken<T>(this, current, next);
+        return new ContextToken<T>(this, hadOld, old, current, next);
     }
 
     /// <summary>
@@ -215,7 +217,8 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
     public void Reset(ContextToken<T> token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (token.IsUsed)
+        var previous = token.Previous;
+        if (previous is null)
         {
             throw new InvalidOperationException(
                 $"This token for context var '{token.Var.Name}' has already been used; a token resets its var only once.");
@@ -229,7 +232,7 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
         }
 
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
-        if (!ReferenceEquals(token.Owner, current.Owner))
+        if (!ReferenceEquals(previous.Owner, current.Owner))
         {
             throw new ArgumentException(
                 $"The token for context var '{Name}' was created in a different context. Reset it inside the same context (the same MessageContext.Run, or outside any).",
@@ -248,7 +251,7 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
         // that had none becomes none again, so the thread's ExecutionContext can drop the entry.
         if (ReferenceEquals(current, next))
         {
-            ContextSnapshot.Current = ReferenceEquals(token.Previous, ContextSnapshot.Empty) ? null : token.Previous;
+            ContextSnapshot.Current = ReferenceEquals(previous, ContextSnapshot.Empty) ? null : previous;
             return;
         }
 

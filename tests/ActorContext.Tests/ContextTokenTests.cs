@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ActorContext.Tests;
 
 public class ContextTokenTests
@@ -346,5 +348,61 @@ public class ContextTokenTests
             var.Reset(token);
             Assert.Equal("first", var.Get());
         });
+    }
+
+    [Fact]
+    public void Token_AfterItsReset_KeepsNeitherTheValueItsSetInstalledNorTheContextBefore()
+    {
+        var var = new ContextVar<object>("payload");
+        var other = new ContextVar<object?>("other");
+
+        Ambient.Run(() =>
+        {
+            var (token, installed, before) = SetAndReset(var, other);
+            Replace(other); // the other payload is no longer in any context
+            FullGc();
+
+            Assert.False(var.TryGet(out _));
+            Assert.False(installed.IsAlive, "the used token still holds the value its set installed");
+            Assert.False(before.IsAlive, "the used token still holds the context its set changed");
+            Assert.False(token.HasOldValue);
+        });
+    }
+
+    [Fact]
+    public void Token_AfterItsReset_StillTellsTheOldValue()
+    {
+        var var = new ContextVar<int>("v");
+
+        Ambient.Run(() =>
+        {
+            var.Set(1);
+            var token = var.Set(2);
+            var.Reset(token);
+
+            Assert.True(token.HasOldValue);
+            Assert.Equal(1, token.OldValue);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (ContextToken<object> Token, WeakReference Installed, WeakReference Before) SetAndReset(ContextVar<object> var, ContextVar<object?> other)
+    {
+        var before = new byte[1 << 20];
+        other.Set(before);
+        var installed = new byte[1 << 20];
+        var token = var.Set(installed);
+        var.Reset(token);
+        return (token, new WeakReference(installed), new WeakReference(before));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Replace(ContextVar<object?> other) => other.Set(null);
+
+    private static void FullGc()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }
