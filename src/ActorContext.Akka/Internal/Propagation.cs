@@ -28,17 +28,19 @@ internal static class Propagation
         // Most sends come from an actor's Receive, on a thread whose ExecutionContext the cell installed for the message
         // being handled (see ContextSnapshot.Restore): that instance alone says which snapshot is current, so comparing
         // it with the context of the actor's last carrier replaces the AsyncLocal lookup (two calls, one of them
-        // through an interface). The thread's ExecutionContext is one thread-static read, which the lookup makes too.
-        var thread = ExecutionContext.Capture();
-        if (thread is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
+        // through an interface). Reading the thread's ExecutionContext is a thread-static read, as the lookup's is, so
+        // it is only tried where it can pay off: an actor that has a carrier. Edges (no sender) and other senders go
+        // straight to the lookup.
+        var cached = CellOf(sender)?.Carrier;
+        if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
         {
+            var thread = ExecutionContext.Capture();
             if (ContextSnapshot.IsEmptyExecutionContext(thread))
             {
                 return sender;
             }
 
-            var cached = CellOf(sender)?.Carrier;
-            if (cached is not null && ReferenceEquals(cached.Sender, sender) && cached.Context.IsSoleExecutionContext(thread))
+            if (ReferenceEquals(cached.Sender, sender) && cached.Context.IsSoleExecutionContext(thread))
             {
                 return KindOf(message) == WrapKind.Bare ? sender : cached;
             }
