@@ -143,6 +143,13 @@ internal sealed class ContextSnapshot
     internal static bool IsEmptyExecutionContext(ExecutionContext? executionContext) =>
         executionContext is not null && ReferenceEquals(executionContext, s_emptyExecutionContext);
 
+    /// <summary>
+    /// What the Akka integration sends in the sender slot for a message sent under this context with no sender: it
+    /// depends on this snapshot alone, so it is made once and kept here (an object, as this assembly knows nothing of
+    /// Akka).
+    /// </summary>
+    internal object? NoSenderCarrier { get; set; }
+
     /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
     internal byte[]? EncodedWire { get; set; }
 

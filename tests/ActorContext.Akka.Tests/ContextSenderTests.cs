@@ -54,7 +54,7 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         long allocated = -1;
         IActorRef? first = null, second = null, otherContext = null;
 
-        // A thread outside any actor, sending with no sender (an edge): the thread keeps the carrier.
+        // A thread outside any actor, sending with no sender (an edge): the snapshot keeps the carrier.
         await Task.Run(() =>
         {
             WithId("one", () =>
@@ -86,6 +86,45 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         Assert.Equal(0, allocated);
         Assert.NotSame(first, Assert.IsType<ContextSender>(otherContext));
     }
+
+    [Fact]
+    public void Carry_NoSender_SameCarrierOnAnyThread_AndTheThreadKeepsNothingOfTheContext()
+    {
+        WeakReference? payload = null;
+        var same = false;
+        var alive = true;
+        var thread = new Thread(() =>
+        {
+            (payload, same) = SendUnderAPayload();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            alive = payload.IsAlive; // checked on the sending thread, whose statics would be the ones to keep it
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.True(same, "two threads sending under one context got different carriers");
+        Assert.False(alive, "a thread that sent with no sender still keeps the context it sent under");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (WeakReference Payload, bool Same) SendUnderAPayload()
+    {
+        var payload = new byte[1 << 20];
+        var flow = new MessageContext().Run(() =>
+        {
+            Bytes.Set(payload);
+            return MessageContext.CopyCurrent();
+        });
+        IActorRef? here = null, elsewhere = null;
+        flow.Run(() => here = Propagation.Carry(new Ping(8), ActorRefs.NoSender));
+        Task.Run(() => flow.Run(() => elsewhere = Propagation.Carry(new Ping(9), ActorRefs.NoSender))).Wait();
+        Assert.IsType<ContextSender>(here);
+        return (new WeakReference(payload), ReferenceEquals(here, elsewhere));
+    }
+
+    private static readonly ContextVar<byte[]> Bytes = new("bytes");
 
     [Fact]
     public void Carry_SenderNotAnActorOfThisSystem_NewCarrierEveryTimeSoNoCacheKeepsIt()

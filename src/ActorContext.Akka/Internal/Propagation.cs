@@ -63,20 +63,20 @@ internal static class Propagation
 
     /// <summary>The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new one.</summary>
     /// <remarks>
-    /// One slot per actor, filled by its own sends naming it as sender (from Receive), and one per thread, for sends
-    /// with no sender (an edge); any other sender (a forward's original sender, a temporary ask ref) gets a new carrier,
-    /// so no cache keeps a ref it does not own. Slots are read and written without locks: carriers are immutable and one
-    /// is reused only when both its references match, so a lost or stale write costs an allocation, never a wrong
-    /// context. A slot keeps its last carrier, so an actor holds the context of its last send until its next one or
-    /// until it is stopped, and a thread that of its last send with no sender.
+    /// One slot per actor, filled by its own sends naming it as sender (from Receive); for sends with no sender (an edge)
+    /// the carrier depends on the context alone and is kept by the snapshot itself. Any other sender (a forward's
+    /// original sender, a temporary ask ref) gets a new carrier, so no cache keeps a ref it does not own. Slots are read
+    /// and written without locks: carriers are immutable and one is reused only when both its references match, so a
+    /// lost or stale write costs an allocation, never a wrong context. An actor's slot keeps its last carrier, so an
+    /// actor holds the context of its last send until its next one or until it is stopped.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ContextSender CarrierFor(IActorRef? sender, ContextSnapshot context)
     {
         if (sender is null)
         {
-            var last = t_carrier;
-            return last is not null && ReferenceEquals(last.Context, context) ? last : t_carrier = new ContextSender(null, context);
+            // No thread-static: the snapshot keeps it, and it lives exactly as long as the snapshot does.
+            return context.NoSenderCarrier is ContextSender kept ? kept : NewNoSenderCarrier(context);
         }
 
         var cell = CellOf(sender);
@@ -121,9 +121,14 @@ internal static class Propagation
         return sender.GetType() == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
     }
 
-    /// <summary>The carrier of this thread's last send with no sender (an edge sending a flow of messages).</summary>
-    [ThreadStatic]
-    private static ContextSender? t_carrier;
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ContextSender NewNoSenderCarrier(ContextSnapshot context)
+    {
+        // Racing senders may each make one; the last write stays, and every one of them carries the same context.
+        var carrier = new ContextSender(null, context);
+        context.NoSenderCarrier = carrier;
+        return carrier;
+    }
 
     /// <summary>
     /// <paramref name="message"/> wrapped with the current context (or the one <paramref name="sender"/> carries), for a
