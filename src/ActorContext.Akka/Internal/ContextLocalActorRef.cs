@@ -31,16 +31,19 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
 
     protected override void TellInternal(object message, IActorRef sender)
     {
+        // LocalActorRef's own TellInternal is `cell.SendMessage(sender, message)` through a field typed ActorCell: a
+        // virtual call site shared with every plain actor system in the process, where the JIT's profile-guided
+        // devirtualization can favour only one cell type. Our cell's type is sealed, so this call is direct.
         var carrier = Propagation.Carry(message, sender);
         if (!_runsOnCallerThread)
         {
-            base.TellInternal(message, carrier!);
+            _cell!.SendMessage(carrier!, message);
             return;
         }
 
         using (CallerThreadGuard.Keep())
         {
-            base.TellInternal(message, carrier!);
+            _cell!.SendMessage(carrier!, message);
         }
     }
 

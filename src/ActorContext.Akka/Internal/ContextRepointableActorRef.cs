@@ -41,13 +41,33 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
         var carrier = Propagation.Carry(message, sender);
         if (!_runsOnCallerThread)
         {
-            base.TellInternal(message, carrier!);
+            SendToUnderlying(message, carrier!);
             return;
         }
 
         using (CallerThreadGuard.Keep())
         {
-            base.TellInternal(message, carrier!);
+            SendToUnderlying(message, carrier!);
+        }
+    }
+
+    /// <summary>What <see cref="RepointableActorRef"/>'s own TellInternal does: hand the message to the current cell.</summary>
+    /// <remarks>
+    /// Once the actor has started, the cell is our sealed <see cref="ContextActorCell"/>, called directly: Akka's version
+    /// calls through <see cref="ICell"/>, a call site shared with every plain actor system in the process, where the JIT's
+    /// profile-guided devirtualization can favour only one cell type.
+    /// </remarks>
+    private void SendToUnderlying(object message, IActorRef sender)
+    {
+        var underlying = Underlying;
+        var cell = _cell;
+        if (cell is not null && ReferenceEquals(underlying, cell))
+        {
+            cell.SendMessage(sender, message);
+        }
+        else
+        {
+            underlying.SendMessage(sender, message);
         }
     }
 
