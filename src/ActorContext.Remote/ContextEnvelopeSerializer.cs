@@ -128,7 +128,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         {
             var slot = Slot(manifest.Length, manifest.Length == 0 ? 0 : manifest[^1]);
             var entry = _entries[slot];
-            if (entry is not null && (ReferenceEquals(entry.Text, manifest) || string.Equals(entry.Text, manifest, StringComparison.Ordinal)))
+            if (entry is not null && string.Equals(entry.Text, manifest, StringComparison.Ordinal))
             {
                 return entry.Bytes;
             }

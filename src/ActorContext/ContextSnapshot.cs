@@ -26,8 +26,8 @@ internal sealed class ContextSnapshot
 
     private readonly IContextVar[] _keys;
     private readonly object?[] _values;
-    // A large snapshot keeps its map as the only value, behind this marker as keys: no field of its own, so every
-    // snapshot is 8 bytes smaller (what each ContextVar.Set allocates).
+    // A large snapshot keeps its map as the only value, behind this marker as keys: no field of its own, which leaves
+    // room for NoSenderCarrier without making a snapshot (what each ContextVar.Set allocates) larger.
     private static readonly IContextVar[] s_largeKeys = new IContextVar[0];
 
     private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, TraceCarrier.TraceParent? trace)

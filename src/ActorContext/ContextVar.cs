@@ -220,8 +220,7 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
         var previous = token.Previous;
         if (previous is null)
         {
-            throw new InvalidOperationException(
-                $"This token for context var '{token.Var.Name}' has already been used; a token resets its var only once.");
+            throw UsedAlready(token.Var);
         }
 
         if (!ReferenceEquals(token.Var, this))
@@ -242,8 +241,7 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
         var next = token.TryMarkUsed();
         if (next is null)
         {
-            throw new InvalidOperationException(
-                $"This token for context var '{Name}' has already been used; a token resets its var only once.");
+            throw UsedAlready(this);
         }
 
         // Nothing changed since the set (the scoped `using var _ = v.Set(x)` case): the context before it is exactly what
@@ -261,6 +259,9 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
                 ? current.With(this, token.OldValueOrDefault)
                 : current.WithLocal(this, token.OldValueOrDefault, out _, out _);
     }
+
+    private static InvalidOperationException UsedAlready(ContextVar<T> var) =>
+        new($"This token for context var '{var.Name}' has already been used; a token resets its var only once.");
 
     /// <summary>Returns a description naming the var.</summary>
     public override string ToString() => $"ContextVar<{typeof(T).Name}>('{Name}')";

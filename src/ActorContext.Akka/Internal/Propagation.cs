@@ -15,9 +15,10 @@ internal static class Propagation
     /// the context next to it. The message is never changed.
     /// </summary>
     /// <remarks>
-    /// Capture is one AsyncLocal read; the snapshot is immutable and shared, never copied. The carrier for a (sender,
-    /// context) pair is kept by the sending actor's cell, or by the thread for sends with no sender (see
-    /// <see cref="CarrierFor"/>), so consecutive messages from one sender under one context allocate nothing. A
+    /// Capture is one read of the thread's ExecutionContext or of the AsyncLocal; the snapshot is immutable and shared,
+    /// never copied. The carrier for a (sender, context) pair is kept by the sending actor's cell, or by the snapshot for
+    /// sends with no sender (see <see cref="CarrierFor"/>), so consecutive messages from one sender under one context
+    /// allocate nothing. A
     /// message already travelling with a carrier as its sender (passed on by Akka from an envelope) keeps it.
     /// Auto-received messages (PoisonPill, Kill, Identify, Terminated, ActorSelectionMessage), receive timeouts, dead
     /// letters and envelopes made elsewhere (the scheduler, the remote serializer) pass unchanged.
@@ -31,7 +32,8 @@ internal static class Propagation
         // through an interface). Reading the thread's ExecutionContext is a thread-static read, as the lookup's is, so
         // it is only tried where it can pay off: an actor that has a carrier. Edges (no sender) and other senders go
         // straight to the lookup.
-        var cached = CellOf(sender)?.Carrier;
+        var cell = CellOf(sender);
+        var cached = cell?.Carrier;
         if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
         {
             var thread = ExecutionContext.Capture();
@@ -46,11 +48,14 @@ internal static class Propagation
             }
         }
 
-        return CarryLooked(message, sender);
+        return CarryLooked(message, sender, cell);
     }
 
     /// <summary><see cref="Carry"/> when the thread's ExecutionContext does not tell the current context: look it up.</summary>
-    private static IActorRef? CarryLooked(object message, IActorRef? sender)
+    /// <param name="message">The message sent.</param>
+    /// <param name="sender">The sender named by the tell.</param>
+    /// <param name="cell">The cell behind <paramref name="sender"/> (<see cref="CellOf"/>), already found by the caller.</param>
+    private static IActorRef? CarryLooked(object message, IActorRef? sender, ContextActorCell? cell)
     {
         var context = ContextFor(message);
         if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(ContextSender)))
@@ -58,10 +63,13 @@ internal static class Propagation
             return sender;
         }
 
-        return KindOf(message) == WrapKind.Bare ? sender : CarrierFor(sender, context);
+        return KindOf(message) == WrapKind.Bare ? sender : CarrierFor(sender, cell, context);
     }
 
-    /// <summary>The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new one.</summary>
+    /// <summary>
+    /// The carrier of (<paramref name="sender"/>, <paramref name="context"/>): the last one made for the pair, or a new
+    /// one; <paramref name="cell"/> is the cell behind the sender (<see cref="CellOf"/>), if any.
+    /// </summary>
     /// <remarks>
     /// One slot per actor, filled by its own sends naming it as sender (from Receive); for sends with no sender (an edge)
     /// the carrier depends on the context alone and is kept by the snapshot itself. Any other sender (a forward's
@@ -71,7 +79,7 @@ internal static class Propagation
     /// actor holds the context of its last send until its next one or until it is stopped.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ContextSender CarrierFor(IActorRef? sender, ContextSnapshot context)
+    private static ContextSender CarrierFor(IActorRef? sender, ContextActorCell? cell, ContextSnapshot context)
     {
         if (sender is null)
         {
@@ -79,7 +87,6 @@ internal static class Propagation
             return context.NoSenderCarrier is ContextSender kept ? kept : NewNoSenderCarrier(context);
         }
 
-        var cell = CellOf(sender);
         if (cell is null)
         {
             return new ContextSender(sender, context);
