@@ -130,6 +130,32 @@ public class BenchmarkQuickModeTests
     }
 
     [Fact]
+    public void QuickMode_TwoPairsOfSystems_MeasuresEveryPairAndPrintsOneLine()
+    {
+        using var output = new StringWriter();
+
+        // Four rounds over two pairs: each pair is measured twice, once in each order, and the bytes come from the
+        // second visits.
+        var exit = QuickMode.Run(
+            ["--quick", "--scenario", "one-way-ctx", "--systems", "2", "--messages", "2000", "--rounds", "4", "--queued", "1000", "--ops", "1000"],
+            output);
+
+        Assert.Equal(0, exit);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Matches(
+            new Regex(@"^one-way-ctx plain=\d+ ctx=\d+ ratio=\d+\.\d{2} extra_bytes_per_msg=-?\d+$"),
+            Assert.Single(lines, static l => l.StartsWith("one-way-ctx ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void QuickMode_NoSystems_ReturnsUsageError()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(2, QuickMode.Run(["--quick", "--systems", "0"], output));
+        Assert.Contains("--systems must be positive", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void QuickMode_UnknownOption_ReturnsUsageError()
     {
         using var output = new StringWriter();

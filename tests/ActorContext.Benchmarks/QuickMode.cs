@@ -14,7 +14,8 @@ namespace ActorContext.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Options: <c>--messages N</c> (messages per measurement; default: calibrated so one measurement lasts about
-/// <see cref="TargetSeconds"/>), <c>--rounds N</c> (default 5), <c>--json PATH</c>, <c>--queued N</c> (messages of
+/// <see cref="TargetSeconds"/>), <c>--rounds N</c> (default 6), <c>--systems N</c> (pairs of plain and propagating
+/// systems the local scenarios rotate through, round by round, default 3), <c>--json PATH</c>, <c>--queued N</c> (messages of
 /// the queued-memory line, default 1,000,000), <c>--ops N</c> (ContextVar operations per timing, default 1,000,000),
 /// <c>--inflight N</c> (ping-pong and remote round trips in flight per client, default 1000), <c>--backlog N</c> (how far a flooding
 /// edge may run ahead, default 200,000), <c>--fresh</c> (a new message object per tell instead of one shared
@@ -63,7 +64,10 @@ internal static class QuickMode
     {
         public long? Messages { get; set; }
 
-        public int Rounds { get; set; } = 5;
+        public int Rounds { get; set; } = 6;
+
+        /// <summary>Pairs of actor systems (one plain, one with propagation) the local scenarios rotate through, round by round.</summary>
+        public int Systems { get; set; } = 3;
 
         public string? JsonPath { get; set; }
 
@@ -100,7 +104,7 @@ internal static class QuickMode
         catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
         {
             output.WriteLine($"error: {ex.Message}");
-            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--solo plain|ctx --scenario NAME] [--verbose]");
+            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--systems N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--solo plain|ctx --scenario NAME] [--verbose]");
             return 2;
         }
 
@@ -127,9 +131,17 @@ internal static class QuickMode
         QueuedResult queued;
         ContextVarResult contextVar;
 
-        using (var plain = ActorSystem.Create("plain", config))
-        using (var ctx = ActorSystem.Create("ctx", options.Control ? config : config.WithMessageContext()))
+        var plain = new ActorSystem[options.Systems];
+        var ctx = new ActorSystem[options.Systems];
+        try
         {
+            for (var i = 0; i < options.Systems; i++)
+            {
+                var suffix = i == 0 ? string.Empty : (i + 1).ToString(CultureInfo.InvariantCulture);
+                plain[i] = ActorSystem.Create("plain" + suffix, config);
+                ctx[i] = ActorSystem.Create("ctx" + suffix, options.Control ? config : config.WithMessageContext());
+            }
+
             foreach (var scenario in Scenarios.All.Where(s => options.Scenario is null || s.Name == options.Scenario))
             {
                 var result = Measure(scenario, plain, ctx, options);
@@ -151,13 +163,19 @@ internal static class QuickMode
                 WriteLine(output, result);
             }
 
-            queued = MeasureQueued(plain, ctx, options.Queued);
+            queued = MeasureQueued(plain[0], ctx[0], options.Queued);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"queued-1m plain_mb={queued.PlainMb:F1} ctx_mb={queued.CtxMb:F1} extra_mb={queued.CtxMb - queued.PlainMb:F1}"));
-
-            plain.Terminate().Wait(TimeSpan.FromSeconds(10));
-            ctx.Terminate().Wait(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            var stopping = plain.Concat(ctx).OfType<ActorSystem>().ToArray();
+            Task.WaitAll([.. stopping.Select(static s => s.Terminate())], TimeSpan.FromSeconds(10));
+            foreach (var system in stopping)
+            {
+                system.Dispose();
+            }
         }
 
         contextVar = MeasureContextVar(options.Ops, Math.Max(options.Rounds, 3));
@@ -368,6 +386,9 @@ internal static class QuickMode
                 case "--rounds":
                     options.Rounds = (int)PositiveLong(args[++i], "--rounds");
                     break;
+                case "--systems":
+                    options.Systems = (int)PositiveLong(args[++i], "--systems");
+                    break;
                 case "--json":
                     options.JsonPath = args[++i];
                     break;
@@ -421,11 +442,21 @@ internal static class QuickMode
         return value > 0 ? value : throw new ArgumentException($"{name} must be positive");
     }
 
-    private static ScenarioResult Measure(Scenario scenario, ActorSystem plainSystem, ActorSystem ctxSystem, Options options)
+    private static ScenarioResult Measure(Scenario scenario, ActorSystem[] plainSystems, ActorSystem[] ctxSystems, Options options)
     {
-        using var plain = scenario.Start(plainSystem);
-        using var ctx = scenario.Start(ctxSystem);
-        return Measure(scenario.Name, plain, ctx, options, s_localSizing);
+        var plain = plainSystems.Select(scenario.Start).ToArray();
+        var ctx = ctxSystems.Select(scenario.Start).ToArray();
+        try
+        {
+            return Measure(scenario.Name, plain, ctx, options, s_localSizing);
+        }
+        finally
+        {
+            foreach (var run in plain.Concat(ctx))
+            {
+                run.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -439,7 +470,7 @@ internal static class QuickMode
         using var ctx = RemoteRoundTrip.Start(config, propagation: !options.Control);
         Check("ctx", ctx.Probe(), options.Control ? RemoteEdgeContext.Missing : RemoteEdgeContext.Expected);
         Check("plain", plain.Probe(), RemoteEdgeContext.Missing);
-        return Measure(RemoteRoundTrip.Name, plain, ctx, options, s_remoteSizing);
+        return Measure(RemoteRoundTrip.Name, [plain], [ctx], options, s_remoteSizing);
 
         static void Check(string variant, string actual, string expected)
         {
@@ -470,45 +501,62 @@ internal static class QuickMode
     /// </summary>
     private static readonly Sizing s_remoteSizing = new(RemoteWarmup, 2, RemoteWarmupSeconds, TimeSpan.FromMilliseconds(200), 2_000, RemoteTargetSeconds, RemoteRounds);
 
-    private static ScenarioResult Measure(string name, IScenarioRun plain, IScenarioRun ctx, Options options, Sizing sizing)
+    /// <summary>
+    /// Warms up every pair, calibrates on the first plain run, then measures rounds alternating plain and ctx; round
+    /// <c>r</c> uses pair <c>r % pairs</c>.
+    /// </summary>
+    /// <remarks>
+    /// Why pairs: within one process the rounds of one pair of systems agree to about 2 %, yet an A/A run (two plain
+    /// systems) read anywhere from 0.85 to 1.22 from one process to the next — each system's objects land somewhere
+    /// in memory once, and that placement favours one system for the life of the process. Rotating through three
+    /// pairs, with each pair measured in both orders over six rounds, halved that spread (A/A one-way-empty 0.97–1.08
+    /// and chain5 0.90–1.02 over six processes, against 0.89–1.10 and 0.97–1.22 with one pair).
+    /// </remarks>
+    private static ScenarioResult Measure(string name, IScenarioRun[] plain, IScenarioRun[] ctx, Options options, Sizing sizing)
     {
-        // Warm-up (JIT, tiering, mailbox queue growth) on both, then calibrate the size on the plain system.
+        // Warm-up (JIT, tiering, mailbox queue growth) on every system, then calibrate the size on the first plain one.
         var warmup = Math.Min(options.Messages ?? sizing.Warmup, sizing.Warmup);
         var warming = Stopwatch.StartNew();
         for (var i = 0; i < sizing.WarmupRuns || (options.Messages is null && warming.Elapsed.TotalSeconds < sizing.WarmupSeconds); i++)
         {
-            plain.Run(warmup);
-            ctx.Run(warmup);
+            for (var pair = 0; pair < plain.Length; pair++)
+            {
+                plain[pair].Run(warmup);
+                ctx[pair].Run(warmup);
+            }
+
             if (sizing.WarmupPause > TimeSpan.Zero)
             {
                 Thread.Sleep(sizing.WarmupPause);
             }
         }
 
-        var messages = options.Messages ?? Calibrate(plain, sizing.FirstProbe, sizing.TargetSeconds);
+        var messages = options.Messages ?? Calibrate(plain[0], sizing.FirstProbe, sizing.TargetSeconds);
         var rounds = Math.Min(options.Rounds, sizing.MaxRounds);
 
         var plainSamples = new List<Sample>();
         var ctxSamples = new List<Sample>();
         for (var round = 0; round < rounds; round++)
         {
-            // Alternate which system goes first, so neither always gets the warmer caches or the earlier GC state.
+            // Alternate which system goes first, so neither always gets the warmer caches or the earlier GC state (with
+            // three pairs and six rounds, every pair is measured once in each order).
+            var pair = round % plain.Length;
             if (round % 2 == 0)
             {
-                plainSamples.Add(Once(plain, messages));
-                ctxSamples.Add(Once(ctx, messages));
+                plainSamples.Add(Once(plain[pair], messages));
+                ctxSamples.Add(Once(ctx[pair], messages));
             }
             else
             {
-                ctxSamples.Add(Once(ctx, messages));
-                plainSamples.Add(Once(plain, messages));
+                ctxSamples.Add(Once(ctx[pair], messages));
+                plainSamples.Add(Once(plain[pair], messages));
             }
 
             if (options.Verbose)
             {
                 Console.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"# {name} round {round}: n={messages} plain={plainSamples[^1]} ctx={ctxSamples[^1]}"));
+                    $"# {name} round {round} (pair {pair}): n={messages} plain={plainSamples[^1]} ctx={ctxSamples[^1]}"));
             }
         }
 
@@ -518,7 +566,12 @@ internal static class QuickMode
         // The ratio is the median of each round's ctx/plain: the two runs of a round are adjacent in time, so load
         // from other processes, GC state and thermal drift cancel out better than between two separate medians.
         var ratio = Median(plainSamples.Zip(ctxSamples, static (p, c) => c.MessagesPerSecond / p.MessagesPerSecond));
-        var extraBytes = Median(ctxSamples.Select(static s => s.BytesPerMessage)) - Median(plainSamples.Select(static s => s.BytesPerMessage));
+
+        // Bytes come from each pair's later rounds when there are any: a flooding edge's first measured run on a system
+        // grows its mailbox queue to the working backlog (segments of up to 6 MB, 1-2 bytes a message), which says
+        // nothing about propagation; calibration already did that for the first pair's plain system only.
+        var settled = rounds > plain.Length ? plain.Length : 0;
+        var extraBytes = Median(ctxSamples.Skip(settled).Select(static s => s.BytesPerMessage)) - Median(plainSamples.Skip(settled).Select(static s => s.BytesPerMessage));
 
         // Not clamped: a small negative value is measurement noise (mailbox queue segments grow with the backlog,
         // which differs from run to run) and is reported as such.
