@@ -507,10 +507,11 @@ internal static class QuickMode
     /// </summary>
     /// <remarks>
     /// Why pairs: within one process the rounds of one pair of systems agree to about 2 %, yet an A/A run (two plain
-    /// systems) read anywhere from 0.85 to 1.22 from one process to the next — each system's objects land somewhere
-    /// in memory once, and that placement favours one system for the life of the process. Rotating through three
-    /// pairs, with each pair measured in both orders over six rounds, halved that spread (A/A one-way-empty 0.97–1.08
-    /// and chain5 0.90–1.02 over six processes, against 0.89–1.10 and 0.97–1.22 with one pair).
+    /// systems) read anywhere from 0.85 to 1.22 from one process to the next — which system of a pair runs faster is
+    /// settled once per process (most likely where each system's objects land in memory). Rotating through three pairs,
+    /// each measured in both orders over six rounds, narrowed that: six A/A processes read one-way-empty 0.96–1.05 and
+    /// chain5 0.92–1.01, against 0.86–1.12 and 0.97–1.22 with one pair. Ping-pong gained nothing: its rounds themselves
+    /// vary by about 15 % (thread placement of the four actors).
     /// </remarks>
     private static ScenarioResult Measure(string name, IScenarioRun[] plain, IScenarioRun[] ctx, Options options, Sizing sizing)
     {
