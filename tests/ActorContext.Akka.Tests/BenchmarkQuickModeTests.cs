@@ -156,6 +156,21 @@ public class BenchmarkQuickModeTests
     }
 
     [Fact]
+    public void QuickMode_NegativeRemotePadding_ReturnsUsageError()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(2, QuickMode.Run(["--quick", "--remote-pad", "-1"], output));
+        Assert.Contains("--remote-pad must be between 0 and 1000000", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RemotePingMessage_Padding_AddsThatManyCharacters()
+    {
+        Assert.Equal("ping", RemoteRoundTrip.PingMessage(0));
+        Assert.Equal(4 + 110, RemoteRoundTrip.PingMessage(110).Length);
+    }
+
+    [Fact]
     public void QuickMode_UnknownOption_ReturnsUsageError()
     {
         using var output = new StringWriter();

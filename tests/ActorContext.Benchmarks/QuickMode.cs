@@ -17,7 +17,8 @@ namespace ActorContext.Benchmarks;
 /// <see cref="TargetSeconds"/>), <c>--rounds N</c> (default 6), <c>--systems N</c> (pairs of plain and propagating
 /// systems the local scenarios rotate through, round by round, default 3), <c>--json PATH</c>, <c>--queued N</c> (messages of
 /// the queued-memory line, default 1,000,000), <c>--ops N</c> (ContextVar operations per timing, default 1,000,000),
-/// <c>--inflight N</c> (ping-pong and remote round trips in flight per client, default 1000), <c>--backlog N</c> (how far a flooding
+/// <c>--inflight N</c> (ping-pong and remote round trips in flight per client, default 1000), <c>--remote-pad N</c>
+/// (characters added to <c>remote-roundtrip-ctx</c>'s message, in both variants), <c>--backlog N</c> (how far a flooding
 /// edge may run ahead, default 200,000), <c>--fresh</c> (a new message object per tell instead of one shared
 /// instance), <c>--verbose</c> (every sample, with GC counts, to stderr), <c>--alloc-profile</c> (instead of the
 /// measurements: the allocated types of every scenario, plain and ctx, sampled from GCAllocationTick events),
@@ -104,7 +105,7 @@ internal static class QuickMode
         catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
         {
             output.WriteLine($"error: {ex.Message}");
-            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--systems N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--solo plain|ctx --scenario NAME] [--verbose]");
+            output.WriteLine("usage: --quick [--messages N] [--rounds N] [--systems N] [--json PATH] [--queued N] [--ops N] [--inflight N] [--backlog N] [--remote-pad N] [--fresh] [--alloc-profile] [--decompose [--variant plain0|ctx0|plain3|ctx3]] [--scenario NAME] [--control] [--solo plain|ctx --scenario NAME] [--verbose]");
             return 2;
         }
 
@@ -401,6 +402,9 @@ internal static class QuickMode
                 case "--inflight":
                     Scenarios.PingPongInFlight = (int)PositiveLong(args[++i], "--inflight");
                     break;
+                case "--remote-pad":
+                    RemoteRoundTrip.PingPadding = (int)NonNegativeLong(args[++i], "--remote-pad");
+                    break;
                 case "--backlog":
                     Scenarios.MaxBacklog = PositiveLong(args[++i], "--backlog");
                     break;
@@ -434,6 +438,12 @@ internal static class QuickMode
         }
 
         return options;
+    }
+
+    private static long NonNegativeLong(string text, string name)
+    {
+        var value = long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        return value is >= 0 and <= 1_000_000 ? value : throw new ArgumentException($"{name} must be between 0 and 1000000");
     }
 
     private static long PositiveLong(string text, string name)

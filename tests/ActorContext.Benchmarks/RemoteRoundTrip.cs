@@ -70,6 +70,15 @@ internal static class RemoteRoundTrip
 {
     internal const string Name = "remote-roundtrip-ctx";
 
+    /// <summary>
+    /// Characters added to the measured message (<c>--remote-pad N</c>, default none), in both variants: a plain run
+    /// padded by about the size of the context frame shows what Akka.Remote itself allocates for those extra bytes.
+    /// </summary>
+    internal static int PingPadding { get; set; }
+
+    /// <summary>The measured message: <c>"ping"</c> followed by <paramref name="padding"/> dots.</summary>
+    internal static string PingMessage(int padding) => "ping" + new string('.', padding);
+
     /// <remarks>
     /// Errors only: shutting down two connected nodes makes Akka.Remote and DotNetty warn about the association or
     /// channel going away, which would land between the result lines. Nothing is lost by it: the probe fails the
@@ -114,9 +123,6 @@ internal static class RemoteRoundTrip
     private sealed class RemoteRun<TSystem> : RemoteRun
         where TSystem : struct
     {
-        /// <summary>The measured message: a string, which Akka.Remote serializes with its primitive serializer.</summary>
-        private const string PingMessage = "ping";
-
         private const string ProbeMessage = "probe";
 
         private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
@@ -212,6 +218,9 @@ internal static class RemoteRoundTrip
         /// <summary>Keeps up to N round trips in flight to the remote echo, as the local ping-pong client does.</summary>
         private sealed class Client(IActorRef echo, Completion completion, ProbeResult probe) : UntypedActor
         {
+            /// <summary>The measured message: a string, which Akka.Remote serializes with its primitive serializer.</summary>
+            private readonly string _ping = PingMessage(PingPadding);
+
             private long _repeat;
             private long _sent;
             private long _received;
@@ -236,7 +245,7 @@ internal static class RemoteRoundTrip
                         var burst = Math.Min(start.InFlight, _repeat);
                         for (var i = 0; i < burst; i++)
                         {
-                            echo.Tell(PingMessage, Self);
+                            echo.Tell(_ping, Self);
                             _sent++;
                         }
 
