@@ -49,8 +49,10 @@ public class BenchmarkQuickModeTests
                     line);
             }
 
+            // Heap growth is measured, not clamped: with a few thousand queued messages and other tests allocating in
+            // this process, a forced collection can leave the heap smaller than before.
             Assert.Matches(
-                new Regex(@"^queued-1m plain_mb=\d+\.\d ctx_mb=\d+\.\d extra_mb=-?\d+\.\d$"),
+                new Regex(@"^queued-1m plain_mb=-?\d+\.\d ctx_mb=-?\d+\.\d extra_mb=-?\d+\.\d$"),
                 Assert.Single(lines, l => l.StartsWith("queued-1m ", StringComparison.Ordinal)));
             Assert.Matches(
                 new Regex(@"^contextvar get_ns=\d+\.\d set_ns=\d+\.\d$"),
@@ -99,7 +101,7 @@ public class BenchmarkQuickModeTests
         Assert.Equal(0, exit);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Matches(new Regex($@"^{RemoteName} plain=\d+ ctx=\d+ ratio=\d+\.\d{{2}} extra_bytes_per_msg=-?\d+$"), Assert.Single(lines, l => l.StartsWith(RemoteName + " ", StringComparison.Ordinal)));
-        Assert.Matches(new Regex(@"^queued-1m plain_mb=\d+\.\d ctx_mb=\d+\.\d extra_mb=-?\d+\.\d$"), Assert.Single(lines, l => l.StartsWith("queued-1m ", StringComparison.Ordinal)));
+        Assert.Matches(new Regex(@"^queued-1m plain_mb=-?\d+\.\d ctx_mb=-?\d+\.\d extra_mb=-?\d+\.\d$"), Assert.Single(lines, l => l.StartsWith("queued-1m ", StringComparison.Ordinal)));
     }
 
     private const string RemoteName = "remote-roundtrip-ctx";
