@@ -132,7 +132,7 @@ public class BenchmarkQuickModeTests
     }
 
     [Fact]
-    public void QuickMode_TwoPairsOfSystems_MeasuresEveryPairAndPrintsOneLine()
+    public void QuickMode_TwoPairsOfSystems_PrintsOneWellFormedLine()
     {
         using var output = new StringWriter();
 
