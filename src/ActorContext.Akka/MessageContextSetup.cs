@@ -29,6 +29,12 @@ public static class MessageContextSetup
     private const string ClusterProviderType = "ActorContext.Remote.ContextClusterActorRefProvider, " + RemoteAssembly;
     private const string SerializerType = "ActorContext.Remote.ContextEnvelopeSerializer, " + RemoteAssembly;
 
+    // Akka.TestKit's virtual-time scheduler is not a SchedulerBase and tests cast Sys.Scheduler to it, so it cannot be
+    // wrapped: ActorContext.TestKit has a TestScheduler that captures contexts itself, found by name.
+    private const string TestKitAssembly = "ActorContext.TestKit";
+    private const string AkkaTestScheduler = "Akka.TestKit.TestScheduler";
+    private const string ContextTestSchedulerType = "ActorContext.TestKit.ContextTestScheduler, " + TestKitAssembly;
+
     /// <summary>
     /// Returns <paramref name="config"/> with context propagation turned on: every message carries its sender's
     /// context and gets it back around the receiver's Receive.
@@ -60,12 +66,22 @@ public static class MessageContextSetup
         var inner = scheduler.Length == 0 || scheduler == s_schedulerType
             ? config.GetString(ContextScheduler.InnerImplementationPath, string.Empty) ?? string.Empty
             : scheduler;
+        var schedulerType = s_schedulerType;
+        if (inner.StartsWith(AkkaTestScheduler, StringComparison.Ordinal) || scheduler == ContextTestSchedulerType)
+        {
+            schedulerType = Type.GetType(ContextTestSchedulerType, throwOnError: false) is not null
+                ? ContextTestSchedulerType
+                : throw new NotSupportedException(
+                    $"akka.scheduler.implementation is [{inner}]: Akka.TestKit's TestScheduler with context propagation needs the " +
+                    $"{TestKitAssembly} package (dotnet add package {TestKitAssembly}); it then stays castable to TestScheduler.");
+            inner = string.Empty;
+        }
 
         var remoting = (withProvider && providerType == s_providerType) || (!withProvider && !RemoteSupportAvailable) ? string.Empty : RemotingHocon();
         var providerLine = withProvider ? $"akka.actor.provider = \"{providerType}\"" : string.Empty;
         var hocon = $$"""
             {{providerLine}}
-            akka.scheduler.implementation = "{{s_schedulerType}}"
+            akka.scheduler.implementation = "{{schedulerType}}"
             {{remoting}}
             {{MessageContextSettings.Section}} {
               restore-after-receive = {{(options.RestoreAfterReceive ? "on" : "off")}}
@@ -84,7 +100,7 @@ public static class MessageContextSetup
         ArgumentNullException.ThrowIfNull(system);
         return system is ExtendedActorSystem extended
             && (extended.Provider is ContextActorRefProvider || extended.Provider.GetType().Assembly.GetName().Name == RemoteAssembly)
-            && extended.Scheduler is ContextScheduler;
+            && extended.Scheduler is IPropagatingScheduler;
     }
 
     private const int SerializerIdentifier = 5372;

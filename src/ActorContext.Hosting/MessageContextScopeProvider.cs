@@ -60,12 +60,10 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
                 return null;
             }
 
-            // The deadline and the trace travel as context entries too; they are not values for logs unless asked for
-            // by name (trace ids reach log scopes through Microsoft.Extensions.Logging's ActivityTrackingOptions).
-            var selected = snapshot.Entries()
-                .Where(e => options.Includes(e.Key.Name)
-                    && ((!ReferenceEquals(e.Key, FlowDeadline.Current) && !ReferenceEquals(e.Key, TraceCarrier.Var))
-                        || options.IncludedNames.Contains(e.Key.Name)))
+            // The library's own entries (the deadline, the trace) are never log values: trace ids reach log scopes through
+            // Microsoft.Extensions.Logging's ActivityTrackingOptions.
+            var selected = snapshot.VisibleEntries()
+                .Where(e => options.Includes(e.Key.Name))
                 .Select(static e => new KeyValuePair<string, object?>(e.Key.Name, e.Value))
                 .ToArray();
             return selected.Length == 0 ? null : new LogScope(selected);

@@ -1,3 +1,4 @@
+using ActorContext.Akka.Internal;
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Event;
@@ -15,6 +16,9 @@ internal sealed class ContextRemoteActorRefProvider : RemoteActorRefProvider, IA
 
     IInternalActorRef IActorRefProvider.ActorOf(ActorSystemImpl system, Props props, IInternalActorRef supervisor, ActorPath path, bool systemService, Deploy deploy, bool lookupDeploy, bool async) =>
         RemoteProviderSupport.ActorOf(this, () => ActorOf(system, props, supervisor, path, systemService, deploy, lookupDeploy, async), system, props, supervisor, path, systemService, deploy, lookupDeploy, async);
+
+    /// <summary>Starts remoting (its transport threads among others) apart from the creator's context (see <see cref="Detached"/>).</summary>
+    public override void Init(ActorSystemImpl system) => Detached.Run(() => base.Init(system));
 
     protected override IInternalActorRef CreateRemoteRef(ActorPath actorPath, Address localAddress) =>
         RemoteProviderSupport.CreateRemoteRef(this, actorPath, localAddress);

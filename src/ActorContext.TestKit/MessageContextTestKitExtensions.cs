@@ -1,3 +1,4 @@
+using ActorContext.Akka.Internal;
 using Akka.Actor;
 using Akka.TestKit;
 
@@ -12,6 +13,13 @@ public static class MessageContextTestKitExtensions
     public static ContextProbe CreateContextProbe(this TestKitBase testKit, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(testKit);
+
+        // A probe in a system without propagation would report every context as missing, blaming the code under test.
+        if (PropagationDiagnostics.DescribeSystem(testKit.Sys) is { } off)
+        {
+            throw new InvalidOperationException("A context probe records the context of each message it receives, but " + off);
+        }
+
         return new ContextProbe(testKit, name);
     }
 

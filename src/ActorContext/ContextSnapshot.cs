@@ -69,7 +69,16 @@ internal sealed class ContextSnapshot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => s_current.Value;
-        set => s_current.Value = value;
+        set
+        {
+            s_current.Value = value;
+
+            // A change made while a MessageContext runs is that context's too (Python's ctx[var] inside ctx.run).
+            if (value?.Owner is MessageContext owner)
+            {
+                owner.OnChanged(value);
+            }
+        }
     }
 
     /// <summary>Makes <paramref name="snapshot"/> current, writing the AsyncLocal only when it differs.</summary>
@@ -371,6 +380,88 @@ internal sealed class ContextSnapshot
         key.Scope != ContextScope.Distributed
             ? 0
             : ContextWireFormat.EntrySize(key, value) - (hadOld ? ContextWireFormat.EntrySize(key, old) : 0);
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is one of the library's own entries (the trace, the deadline, and any added
+    /// later): they travel with the context like any entry, but no public surface — <see cref="MessageContext"/>, log
+    /// scopes, <see cref="RequestContext"/> — lists, counts or compares them.
+    /// </summary>
+    internal static bool IsLibraryOwned(IContextVar key) => key is IWireVar { IsLibraryOwned: true };
+
+    /// <summary>
+    /// The entries as every public surface shows them: without the library's own entries, and with an entry forwarded
+    /// for a var this node does not declare showing its decoded wire value (a string, a number, ... or, for a value
+    /// its codec wrote, those bytes), never an internal type.
+    /// </summary>
+    internal IEnumerable<KeyValuePair<IContextVar, object?>> VisibleEntries()
+    {
+        foreach (var pair in Entries())
+        {
+            if (IsLibraryOwned(pair.Key))
+            {
+                continue;
+            }
+
+            yield return pair.Value is ContextWireFormat.ForwardedValue forwarded
+                ? new KeyValuePair<IContextVar, object?>(pair.Key, forwarded.Value)
+                : pair;
+        }
+    }
+
+    /// <summary>How many entries <see cref="VisibleEntries"/> lists.</summary>
+    internal int VisibleCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var pair in Entries())
+            {
+                if (!IsLibraryOwned(pair.Key))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary><see cref="TryGet"/> as the public surfaces see it (see <see cref="VisibleEntries"/>).</summary>
+    internal bool TryGetVisible(IContextVar key, out object? value)
+    {
+        if (key is RequestContext.RequestContextKey named && !TryGet(key, out _))
+        {
+            // String keys are not interned: another context may hold the same name under another key object.
+            key = FindRequestKey(named.Name) ?? key;
+        }
+
+        if (IsLibraryOwned(key) || !TryGet(key, out value))
+        {
+            value = null;
+            return false;
+        }
+
+        if (value is ContextWireFormat.ForwardedValue forwarded)
+        {
+            value = forwarded.Value;
+        }
+
+        return true;
+    }
+
+    /// <summary>The <see cref="RequestContext"/> key named <paramref name="name"/> in this snapshot, or null.</summary>
+    internal RequestContext.RequestContextKey? FindRequestKey(string name)
+    {
+        foreach (var pair in Entries())
+        {
+            if (pair.Key is RequestContext.RequestContextKey found && string.Equals(found.Name, name, StringComparison.Ordinal))
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 
     internal IEnumerable<KeyValuePair<IContextVar, object?>> Entries()
     {

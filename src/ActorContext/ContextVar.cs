@@ -139,6 +139,13 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
 
     bool IWireVar.HasCodec => _codec is not null;
 
+    bool IWireVar.IsLibraryOwned => _libraryOwned;
+
+    private bool _libraryOwned;
+
+    /// <summary>Declares one of the library's own distributed entries (the trace, the deadline): no public surface shows it.</summary>
+    internal static ContextVar<T> LibraryOwned(string name, IContextCodec<T> codec) => new(name, codec) { _libraryOwned = true };
+
     byte[] IWireVar.EncodeValue(object value) => _codec!.Encode((T)value);
 
     object? IWireVar.DecodeValue(ReadOnlySpan<byte> bytes) => _codec!.Decode(bytes);
@@ -159,7 +166,8 @@ public sealed class ContextVar<T> : IContextVar, IWireVar
 
         throw new KeyNotFoundException(
             $"Context var '{Name}' has no value in the current context and no default. " +
-            "Set it at the edge of the flow, declare it with a default, or read it with Get(fallback) or TryGet.");
+            (MissingContextHint.Describe()
+                ?? "Set it at the edge of the flow, declare it with a default, or read it with Get(fallback) or TryGet."));
     }
 
     /// <summary>The value in the current context, else <paramref name="fallback"/> (the var's default is not used).</summary>

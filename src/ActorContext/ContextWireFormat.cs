@@ -117,21 +117,37 @@ internal static class ContextWireFormat
     /// </summary>
     internal static ContextSnapshot? DecodeShared(ReadOnlySpan<byte> payload, int maxBytes)
     {
+        // Held weakly: the thread reuses the snapshot while messages carrying it are around, and keeps nothing after.
         var last = t_lastDecoded;
-        if (last is not null && payload.SequenceEqual(last.Bytes) && last.MaxBytes == maxBytes)
+        if (last is not null && payload.Length <= maxBytes && last.TryGetTarget(out var kept)
+            && kept.EncodedWire is { } bytes && payload.SequenceEqual(bytes))
         {
-            return last.Snapshot;
+            return kept;
         }
 
         var snapshot = Decode(payload, maxBytes);
-        t_lastDecoded = new LastDecoded(payload.ToArray(), maxBytes, snapshot);
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        // The payload is this snapshot's encoding (entries in the same order, forwarded ones as they came); a deadline
+        // entry is re-encoded by every send anyway (see FlowDeadline.FreezeForWire), so its bytes here are never reused.
+        snapshot.EncodedWire = payload.ToArray();
+        if (last is null)
+        {
+            t_lastDecoded = new WeakReference<ContextSnapshot>(snapshot);
+        }
+        else
+        {
+            last.SetTarget(snapshot);
+        }
+
         return snapshot;
     }
 
     [ThreadStatic]
-    private static LastDecoded? t_lastDecoded;
-
-    private sealed record LastDecoded(byte[] Bytes, int MaxBytes, ContextSnapshot? Snapshot);
+    private static WeakReference<ContextSnapshot>? t_lastDecoded;
 
     private static byte[] EncodeUncached(ContextSnapshot snapshot)
     {
@@ -207,7 +223,7 @@ internal static class ContextWireFormat
             }
 
             var (key, value) = kind == KindRequestKey
-                ? (RequestContext.KeyFor(name), ReadWireSafe(ref reader, name, allowCodec: false))
+                ? (new RequestContext.RequestContextKey(name), ReadWireSafe(ref reader, name, allowCodec: false))
                 : ReadVarEntry(ref reader, name);
             snapshot = snapshot.With(key, value);
         }

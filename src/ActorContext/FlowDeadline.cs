@@ -25,7 +25,7 @@ namespace ActorContext;
 /// </example>
 public static class FlowDeadline
 {
-    internal static readonly ContextVar<FlowScope> Current = new("actor-context.deadline", new FlowScopeCodec());
+    internal static readonly ContextVar<FlowScope> Current = ContextVar<FlowScope>.LibraryOwned("actor-context.deadline", new FlowScopeCodec());
 
     /// <summary>Starts a scope whose deadline is <paramref name="timeout"/> from now, or the inherited one if sooner.</summary>
     /// <param name="timeout">The budget; must not be negative.</param>
@@ -58,6 +58,21 @@ public static class FlowDeadline
     /// <see cref="CancellationToken.None"/> when the flow has neither.
     /// </summary>
     public static CancellationToken Token => Current.TryGet(out var scope) ? scope.Token : CancellationToken.None;
+
+    /// <summary>
+    /// <paramref name="context"/> as a message leaving for another node carries it: its flow's deadline as it is now,
+    /// and expired if the flow is cancelled now — but detached from the flow, so a cancellation after the send does not
+    /// follow the message (it is serialized later, when the endpoint gets to it).
+    /// </summary>
+    internal static ContextSnapshot FreezeForWire(ContextSnapshot context)
+    {
+        if (!FlowScope.InUse || !context.TryGet(Current, out var value) || value is not FlowScope flow)
+        {
+            return context;
+        }
+
+        return context.With(Current, new FlowScope(null, flow.IsCancelled ? FlowScope.Now : flow.Deadline));
+    }
 
     private static FlowCancellation Enter(TimeSpan? deadline)
     {

@@ -5,6 +5,9 @@ internal interface IWireVar
 {
     bool HasCodec { get; }
 
+    /// <summary>Whether the var is one of the library's own entries (see <see cref="ContextSnapshot.IsLibraryOwned"/>).</summary>
+    bool IsLibraryOwned { get; }
+
     byte[] EncodeValue(object value);
 
     object? DecodeValue(ReadOnlySpan<byte> bytes);

@@ -28,6 +28,10 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     private ContextSnapshot _snapshot;
     private int _entered;
 
+    // While entered: the state the entering thread made last (see Live), for readers on other threads.
+    private volatile ContextSnapshot? _live;
+    private int _enteringThread;
+
     /// <summary>Creates an empty context (Python's <c>contextvars.Context()</c>).</summary>
     public MessageContext()
     {
@@ -42,12 +46,50 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     /// <summary>A copy of the calling flow's current context (Python's <c>copy_context()</c>).</summary>
     public static MessageContext CopyCurrent() => new(ContextSnapshot.Current ?? ContextSnapshot.Empty);
 
-    /// <summary>An independent copy of this context.</summary>
-    public MessageContext Copy() => new(_snapshot);
+    /// <summary>An independent copy of this context; taken while the context runs, it holds the values as they are then.</summary>
+    public MessageContext Copy() => new(Live);
 
     internal static MessageContext FromSnapshot(ContextSnapshot? snapshot) => new(snapshot ?? ContextSnapshot.Empty);
 
-    internal ContextSnapshot Snapshot => _snapshot;
+    internal ContextSnapshot Snapshot => Live;
+
+    /// <summary>
+    /// The entries as they are now: while the context runs, what the running code has set so far (Python's
+    /// <c>ctx[var]</c> inside <c>ctx.run</c>); otherwise what the last run left.
+    /// </summary>
+    /// <remarks>
+    /// A flow inside the run (the entering code, or a task it started) reads its own current snapshot, which carries
+    /// this context as owner; any other flow reads what the entering thread set last (see <see cref="OnChanged"/>).
+    /// </remarks>
+    private ContextSnapshot Live
+    {
+        get
+        {
+            if (Volatile.Read(ref _entered) == 0)
+            {
+                return _snapshot;
+            }
+
+            var current = ContextSnapshot.Current;
+            if (current is not null && ReferenceEquals(current.Owner, this))
+            {
+                return current;
+            }
+
+            return _live ?? _snapshot;
+        }
+    }
+
+    /// <summary>Called for every change of a flow's snapshot owned by this context: keeps <see cref="Live"/> up to date for other threads.</summary>
+    internal void OnChanged(ContextSnapshot snapshot)
+    {
+        // Only the entering flow's changes are the context's (tasks started inside the run change copies of it, as
+        // Python's tasks do); the entering flow is the thread running Run synchronously.
+        if (Volatile.Read(ref _entered) != 0 && _enteringThread == Environment.CurrentManagedThreadId)
+        {
+            _live = snapshot;
+        }
+    }
 
     /// <summary>Runs <paramref name="action"/> with this context as the current one.</summary>
     /// <param name="action">The code to run.</param>
@@ -83,6 +125,8 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
                 "This MessageContext is already entered; a context can be run by one caller at a time. Use Copy() to run the same values concurrently.");
         }
 
+        _enteringThread = Environment.CurrentManagedThreadId;
+        _live = _snapshot;
         var previous = ContextSnapshot.Current;
         ContextSnapshot.Current = _snapshot;
         try
@@ -99,6 +143,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
             }
 
             ContextSnapshot.Current = previous;
+            _live = null;
             Volatile.Write(ref _entered, 0);
         }
     }
@@ -111,7 +156,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     public bool TryGetValue<T>(ContextVar<T> var, out T value)
     {
         ArgumentNullException.ThrowIfNull(var);
-        if (_snapshot.TryGet(var, out var boxed))
+        if (Live.TryGetVisible(var, out var boxed))
         {
             value = (T)boxed!;
             return true;
@@ -127,11 +172,11 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     public object? Lookup(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var pair in Visible(_snapshot))
+        foreach (var pair in Live.VisibleEntries())
         {
             if (string.Equals(pair.Key.Name, name, StringComparison.Ordinal))
             {
-                return pair.Value is ContextWireFormat.ForwardedValue forwarded ? forwarded.Value : pair.Value;
+                return pair.Value;
             }
         }
 
@@ -139,7 +184,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     }
 
     /// <summary>The number of vars with a value in this context.</summary>
-    public int Count => VisibleCount(_snapshot);
+    public int Count => Live.VisibleCount;
 
     /// <summary>The value of <paramref name="key"/> in this context.</summary>
     /// <param name="key">The var.</param>
@@ -149,24 +194,24 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
         get
         {
             ArgumentNullException.ThrowIfNull(key);
-            return _snapshot.TryGet(key, out var value)
+            return Live.TryGetVisible(key, out var value)
                 ? value
                 : throw new KeyNotFoundException($"Context var '{key.Name}' has no value in this context.");
         }
     }
 
     /// <summary>The vars with a value in this context.</summary>
-    public IEnumerable<IContextVar> Keys => Visible(_snapshot).Select(static p => p.Key);
+    public IEnumerable<IContextVar> Keys => Live.VisibleEntries().Select(static p => p.Key);
 
     /// <summary>The values in this context.</summary>
-    public IEnumerable<object?> Values => Visible(_snapshot).Select(static p => p.Value);
+    public IEnumerable<object?> Values => Live.VisibleEntries().Select(static p => p.Value);
 
     /// <summary>Whether the context holds a value for <paramref name="key"/>.</summary>
     /// <param name="key">The var.</param>
     public bool ContainsKey(IContextVar key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _snapshot.TryGet(key, out _);
+        return Live.TryGetVisible(key, out _);
     }
 
     /// <summary>Reads the value of <paramref name="key"/> in this context.</summary>
@@ -175,11 +220,11 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     public bool TryGetValue(IContextVar key, out object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _snapshot.TryGet(key, out value);
+        return Live.TryGetVisible(key, out value);
     }
 
     /// <summary>Enumerates the (var, value) entries.</summary>
-    public IEnumerator<KeyValuePair<IContextVar, object?>> GetEnumerator() => Visible(_snapshot).GetEnumerator();
+    public IEnumerator<KeyValuePair<IContextVar, object?>> GetEnumerator() => Live.VisibleEntries().GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -197,16 +242,16 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
             return true;
         }
 
-        var mine = _snapshot;
-        var theirs = other._snapshot;
-        if (VisibleCount(mine) != VisibleCount(theirs))
+        var mine = Live;
+        var theirs = other.Live;
+        if (mine.VisibleCount != theirs.VisibleCount)
         {
             return false;
         }
 
-        foreach (var pair in Visible(mine))
+        foreach (var pair in mine.VisibleEntries())
         {
-            if (!theirs.TryGet(pair.Key, out var value) || !Equals(pair.Value, value))
+            if (!theirs.TryGetVisible(pair.Key, out var value) || !Equals(pair.Value, value))
             {
                 return false;
             }
@@ -221,9 +266,11 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
     {
         // Order-independent: entries may be stored in any order.
         var hash = 0;
-        foreach (var pair in Visible(_snapshot))
+        foreach (var pair in Live.VisibleEntries())
         {
-            hash += HashCode.Combine(RuntimeHelpers.GetHashCode(pair.Key), pair.Value?.GetHashCode() ?? 0);
+            hash += HashCode.Combine(
+                pair.Key is RequestContext.RequestContextKey named ? StringComparer.Ordinal.GetHashCode(named.Name) : RuntimeHelpers.GetHashCode(pair.Key),
+                pair.Value?.GetHashCode() ?? 0);
         }
 
         return hash;
@@ -231,12 +278,5 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
 
     /// <summary>Lists the entries as <c>name=value</c> pairs.</summary>
     public override string ToString() =>
-        "{" + string.Join(", ", Visible(_snapshot).Select(static p => $"{p.Key.Name}={p.Value}")) + "}";
-
-    // The trace entry (Activity.Current carried with messages) is the library's own: it travels with the context
-    // (Run restores it) but is not one of the user's values, so it is neither listed, counted nor compared.
-    private static IEnumerable<KeyValuePair<IContextVar, object?>> Visible(ContextSnapshot snapshot) =>
-        snapshot.Trace is null ? snapshot.Entries() : snapshot.Entries().Where(static p => !ReferenceEquals(p.Key, TraceCarrier.Var));
-
-    private static int VisibleCount(ContextSnapshot snapshot) => snapshot.Count - (snapshot.Trace is null ? 0 : 1);
+        "{" + string.Join(", ", Live.VisibleEntries().Select(static p => $"{p.Key.Name}={p.Value}")) + "}";
 }

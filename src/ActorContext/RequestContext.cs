@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace ActorContext;
 
 /// <summary>
@@ -13,8 +11,9 @@ namespace ActorContext;
 /// </remarks>
 public static class RequestContext
 {
-    // Keys are interned so each string maps to one IContextVar identity for the life of the process.
-    private static readonly ConcurrentDictionary<string, RequestContextKey> s_keys = new(StringComparer.Ordinal);
+    // A string key is found by its name in the context itself, never in a process-wide table: keys are as many as the
+    // contexts that hold them, so neither local code nor another node sending new keys grows anything that outlives
+    // a request. A set replaces the entry of that name, whichever key object holds it.
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/> in the current context.</summary>
     /// <param name="key">A non-empty key.</param>
@@ -42,10 +41,11 @@ public static class RequestContext
             throw new ArgumentException($"RequestContext keys are at most {ContextWireFormat.MaxNameBytes} UTF-8 bytes.", nameof(key));
         }
 
-        ContextSnapshot.Current = (ContextSnapshot.Current ?? ContextSnapshot.Empty).WithChecked(KeyFor(key), value);
+        var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
+        ContextSnapshot.Current = current.WithChecked(Find(current, key) ?? new RequestContextKey(key), value);
     }
 
-    internal static IContextVar KeyFor(string key) => s_keys.GetOrAdd(key, static k => new RequestContextKey(k));
+    private static RequestContextKey? Find(ContextSnapshot snapshot, string key) => snapshot.FindRequestKey(key);
 
     /// <summary>The value of <paramref name="key"/> in the current context, or <see langword="null"/> when absent.</summary>
     /// <param name="key">A non-empty key.</param>
@@ -54,7 +54,7 @@ public static class RequestContext
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var current = ContextSnapshot.Current;
-        return current is not null && s_keys.TryGetValue(key, out var var) && current.TryGet(var, out var value) ? value : null;
+        return current is not null && Find(current, key) is { } var && current.TryGet(var, out var value) ? value : null;
     }
 
     /// <summary>Removes <paramref name="key"/> from the current context.</summary>
@@ -65,7 +65,7 @@ public static class RequestContext
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var current = ContextSnapshot.Current;
-        if (current is null || !s_keys.TryGetValue(key, out var var) || !current.TryGet(var, out _))
+        if (current is null || Find(current, key) is not { } var)
         {
             return false;
         }
@@ -99,6 +99,7 @@ public static class RequestContext
         }
     }
 
+    /// <summary>A string key; two keys with the same name are the same entry (see <see cref="ContextSnapshot.TryGetVisible"/>).</summary>
     internal sealed class RequestContextKey(string name) : IContextVar
     {
         public string Name { get; } = name;
@@ -108,6 +109,11 @@ public static class RequestContext
         public bool HasDefault => false;
 
         public ContextScope Scope => ContextScope.Distributed;
+
+        // Not interned, so equal by name: two contexts holding the same key are equal whichever made them.
+        public override bool Equals(object? obj) => obj is RequestContextKey other && string.Equals(other.Name, Name, StringComparison.Ordinal);
+
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
 
         public override string ToString() => $"RequestContext['{Name}']";
     }

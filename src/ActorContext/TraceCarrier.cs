@@ -25,7 +25,7 @@ internal static class TraceCarrier
     internal const string VarName = "actor-context.trace";
 
     /// <summary>The trace entry.</summary>
-    internal static readonly ContextVar<TraceParent> Var = new(VarName, new TraceCodec());
+    internal static readonly ContextVar<TraceParent> Var = ContextVar<TraceParent>.LibraryOwned(VarName, new TraceCodec());
 
     /// <summary>The W3C limit on a trace state header; longer (or non-printable) ones are not carried.</summary>
     internal const int MaxTraceStateLength = 512;
@@ -36,14 +36,18 @@ internal static class TraceCarrier
     private static volatile bool s_inUse;
     private static int s_watching;
 
+    // The last derivation made on this thread, held weakly: the derived snapshot's trace holds it strongly, so it lives
+    // exactly as long as something (a queued message, a flow) holds that snapshot, and a thread keeps no request alive.
     [ThreadStatic]
-    private static ContextSnapshot? t_lastBase;
+    private static WeakReference<Derivation>? t_lastDerivation;
 
-    [ThreadStatic]
-    private static Activity? t_lastActivity;
-
-    [ThreadStatic]
-    private static ContextSnapshot? t_lastDerived;
+    /// <summary>A context and the Activity it was sent under, and the snapshot derived from them.</summary>
+    private sealed class Derivation(ContextSnapshot? baseContext, Activity activity, ContextSnapshot? derived)
+    {
+        public readonly ContextSnapshot? Base = baseContext;
+        public readonly Activity Activity = activity;
+        public readonly ContextSnapshot? Derived = derived;
+    }
 
     /// <summary>Whether an Activity has been current in this process since <see cref="Watch"/>.</summary>
     internal static bool InUse => s_inUse;
@@ -102,9 +106,10 @@ internal static class TraceCarrier
             return context;
         }
 
-        if (ReferenceEquals(t_lastActivity, activity) && ReferenceEquals(t_lastBase, context))
+        var last = t_lastDerivation;
+        if (last is not null && last.TryGetTarget(out var kept) && ReferenceEquals(kept.Activity, activity) && ReferenceEquals(kept.Base, context))
         {
-            return t_lastDerived;
+            return kept.Derived;
         }
 
         ContextSnapshot? derived;
@@ -117,9 +122,20 @@ internal static class TraceCarrier
             derived = (context ?? ContextSnapshot.Empty).With(Var, TraceParent.Freeze(activity));
         }
 
-        t_lastBase = context;
-        t_lastActivity = activity;
-        t_lastDerived = derived;
+        if (derived?.Trace is { } trace)
+        {
+            var derivation = new Derivation(context, activity, derived);
+            trace.Derivation = derivation;
+            if (last is null)
+            {
+                t_lastDerivation = new WeakReference<Derivation>(derivation);
+            }
+            else
+            {
+                last.SetTarget(derivation);
+            }
+        }
+
         return derived;
     }
 
@@ -193,6 +209,18 @@ internal static class TraceCarrier
 
         /// <summary>The entry's wire encoding (see <see cref="TraceCodec"/>).</summary>
         public byte[] Encoded { get; }
+
+        /// <summary>
+        /// Keeps the last derivation of a snapshot carrying this trace alive for as long as the trace is (see
+        /// <see cref="Attach"/>), so the thread that made it can hold it weakly.
+        /// </summary>
+        internal object? Derivation { get; set; }
+
+        /// <summary>
+        /// The receive side's cache for this trace (the ExecutionContext a receiver enters it with); kept here, not per
+        /// thread, so it lives exactly as long as the trace does.
+        /// </summary>
+        internal object? ReceiveCache { get; set; }
 
         internal static TraceParent Freeze(Activity activity)
         {

@@ -199,6 +199,48 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void Decode_VarNotDeclaredHere_EverySurfaceShowsItsWireValueNeverAnInternalType()
+    {
+        var name = Unique("elsewhere");
+        var payload = Payload(entries: [Entry(kind: 0, name, tag: 7, [42, 0, 0, 0])]);
+
+        var context = MessageContext.FromSnapshot(ContextWireFormat.Decode(payload, Limit));
+        var key = Assert.Single(context.Keys);
+
+        Assert.Equal(42, context.Lookup(name));
+        Assert.Equal(42, context[key]);
+        Assert.True(context.TryGetValue(key, out var value) && Equals(value, 42));
+        Assert.Equal([42], context.Values);
+        Assert.Equal(42, Assert.Single(context).Value);
+        Assert.Equal($"{{{name}=42}}", context.ToString());
+    }
+
+    [Fact]
+    public void DecodeShared_KeepsNothingAliveOnTheThreadOnceTheSnapshotIsUnused()
+    {
+        var id = Distributed<string>("held");
+        var payload = ContextWireFormat.Encode(Capture(() => id.Set("held-value")));
+
+        var weak = DecodeAndDrop(payload);
+
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(weak.TryGetTarget(out _), "the thread's decode cache kept a snapshot nobody uses alive");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference<object> DecodeAndDrop(byte[] payload)
+    {
+        var decoded = ContextWireFormat.DecodeShared(payload, Limit)!;
+        Assert.Same(decoded, ContextWireFormat.DecodeShared(payload.ToArray(), Limit));
+        return new WeakReference<object>(decoded);
+    }
+
+    [Fact]
     public void Decode_TypeMismatchWithTheVarDeclaredHere_ThrowsFormatException()
     {
         var number = Distributed<int>("number");

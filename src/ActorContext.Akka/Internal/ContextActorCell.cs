@@ -127,19 +127,42 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        if (context?.Trace is not null)
+        try
         {
-            ReceiveTraced(inner, context, scheduled);
+            if (context?.Trace is not null)
+            {
+                ReceiveTraced(inner, context, scheduled);
+            }
+            else if (!NeedsBookkeeping)
+            {
+                ContextSnapshot.Restore(context);
+                base.ReceiveMessage(inner);
+            }
+            else
+            {
+                ReceiveWithBookkeeping(inner, context);
+            }
         }
-        else if (!NeedsBookkeeping)
+        catch (Exception) when (RememberFailure(context))
         {
-            ContextSnapshot.Restore(context);
-            base.ReceiveMessage(inner);
+            // Never entered: the filter only notes the failing message's context and lets the exception go on to Akka.
+            throw;
         }
-        else
-        {
-            ReceiveWithBookkeeping(inner, context);
-        }
+    }
+
+    /// <summary>
+    /// The context of the message whose Receive threw, for the restart that may follow: sends made from
+    /// <c>PreRestart</c> (the retry-on-failure pattern, <c>Self.Tell(message)</c>) carry it.
+    /// </summary>
+    private ContextSnapshot? _failedContext;
+
+    /// <summary>The failed message's context while the restart runs <c>PreRestart</c>; null otherwise.</summary>
+    internal ContextSnapshot? RestartContext { get; private set; }
+
+    private bool RememberFailure(ContextSnapshot? context)
+    {
+        _failedContext = context;
+        return false;
     }
 
     /// <summary>Whether Receive needs <see cref="ReceiveWithBookkeeping"/> rather than the plain path.</summary>
@@ -281,6 +304,9 @@ internal sealed class ContextActorCell : ActorCell
         // Both run inside the cell's own mailbox run, which the next message's restore overwrites.
         ContextSnapshot.Restore(_created ? null : _creationContext);
         _created = true;
+
+        // PreRestart has run: the new incarnation's sends carry what the code current then has, as always.
+        RestartContext = null;
         var actor = base.CreateNewActorInstance();
         _persistence = PersistenceContextTracker.For(actor);
 
@@ -334,14 +360,21 @@ internal sealed class ContextActorCell : ActorCell
             Interlocked.MemoryBarrier(); // pairs with KeepCarrier's fence
             Carrier = null;
             _messageContext = null;
+            _failedContext = null;
+            RestartContext = null;
         }
 
         // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one
         // (scheduled, from another node, or to an actor that stashes). The cell is suspended between the failure and
         // the Recreate, so nothing else reads or writes it while we unwrap it here.
-        if (systemMessage is Recreate && CurrentMessage is ContextEnvelope envelope)
+        if (systemMessage is Recreate)
         {
-            SetCurrentMessage(this, envelope.Message);
+            RestartContext = CurrentMessage is ContextEnvelope envelope ? envelope.Context : _failedContext;
+            _failedContext = null;
+            if (CurrentMessage is ContextEnvelope wrapped)
+            {
+                SetCurrentMessage(this, wrapped.Message);
+            }
         }
 
         base.SendSystemMessage(systemMessage);

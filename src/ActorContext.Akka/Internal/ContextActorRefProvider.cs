@@ -60,7 +60,7 @@ internal sealed class ContextActorRefProvider : IActorRefProvider
     public void Init(ActorSystemImpl system)
     {
         _system = system;
-        _inner.Init(system);
+        Detached.Run(() => _inner.Init(system));
     }
 
     public ActorPath TempPath() => _inner.TempPath();

@@ -37,13 +37,16 @@ internal static class HopTracing
     /// <param name="Span">The hop's span or stand-in, if one was started.</param>
     internal readonly record struct Hop(ExecutionContext? Entry, Activity? Previous, Activity? Span);
 
-    // The ExecutionContext that holds exactly (snapshot, Activity.Current = its running local trace), made by the last
-    // traced receive on this thread: a burst of messages from one request enters it without allocating.
-    [ThreadStatic]
-    private static ContextSnapshot? t_enteredSnapshot;
-
-    [ThreadStatic]
-    private static ExecutionContext? t_entered;
+    /// <summary>
+    /// The ExecutionContext that holds exactly (snapshot, Activity.Current = its running local trace), made by a traced
+    /// receive: a burst of messages from one request enters it without allocating. Kept by the trace (see
+    /// <see cref="TraceCarrier.TraceParent.ReceiveCache"/>), so it lives as long as the request's messages, never longer.
+    /// </summary>
+    private sealed class Entered(ContextSnapshot snapshot, ExecutionContext executionContext)
+    {
+        public readonly ContextSnapshot Snapshot = snapshot;
+        public readonly ExecutionContext ExecutionContext = executionContext;
+    }
 
     /// <summary>Makes the trace carried by a message current for its Receive; with a span of its own when <paramref name="span"/> and someone listens.</summary>
     /// <remarks>Called right after the message's context snapshot was made current.</remarks>
@@ -77,17 +80,16 @@ internal static class HopTracing
             // Only an ExecutionContext that holds nothing but the snapshot may be reused on another message: anything
             // else in it belongs to the code that ran before.
             var sole = context.IsSoleExecutionContext(entry);
-            if (sole && ReferenceEquals(t_enteredSnapshot, context) && t_entered is { } entered)
+            if (sole && trace.ReceiveCache is Entered entered && ReferenceEquals(entered.Snapshot, context))
             {
-                ExecutionContext.Restore(entered);
+                ExecutionContext.Restore(entered.ExecutionContext);
                 return new Hop(entry, previous, null);
             }
 
             Activity.Current = local;
-            if (sole)
+            if (sole && ExecutionContext.Capture() is { } made)
             {
-                t_enteredSnapshot = context;
-                t_entered = ExecutionContext.Capture();
+                trace.ReceiveCache = new Entered(context, made);
             }
 
             return new Hop(entry, previous, null);

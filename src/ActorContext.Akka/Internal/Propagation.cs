@@ -37,7 +37,7 @@ internal static class Propagation
         if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
         {
             var thread = ExecutionContext.Capture();
-            if (ContextSnapshot.IsEmptyExecutionContext(thread))
+            if (ContextSnapshot.IsEmptyExecutionContext(thread) && cell!.RestartContext is null)
             {
                 return sender;
             }
@@ -58,6 +58,13 @@ internal static class Propagation
     private static IActorRef? CarryLooked(object message, IActorRef? sender, ContextActorCell? cell)
     {
         var context = ContextFor(message);
+        if ((context is null || context.IsEmpty) && cell?.RestartContext is { } restart && ReferenceEquals(cell, InternalCurrentActorCellKeeper.Current))
+        {
+            // PreRestart runs in a mailbox run of its own, with nothing current: what it sends (a retry of the failed
+            // message, typically) carries the failed message's context.
+            context = restart;
+        }
+
         if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(ContextSender)))
         {
             return sender;
@@ -141,10 +148,20 @@ internal static class Propagation
     /// <paramref name="message"/> wrapped with the current context (or the one <paramref name="sender"/> carries), for a
     /// ref whose messages leave this process and so cannot use the sender slot; unchanged when there is no context.
     /// </summary>
+    /// <remarks>
+    /// What crosses is decided here, at the send: a flow's deadline and cancellation are frozen as they are now
+    /// (<see cref="FlowDeadline.FreezeForWire"/>), also for a scheduled message that arrives already wrapped.
+    /// </remarks>
     internal static object Wrap(object message, IActorRef? sender)
     {
+        if (message is ContextEnvelope envelope)
+        {
+            var frozen = FlowDeadline.FreezeForWire(envelope.Context);
+            return ReferenceEquals(frozen, envelope.Context) ? envelope : ContextEnvelope.Create(envelope.Message, frozen);
+        }
+
         var context = sender is ContextSender carrier ? carrier.Context : ContextFor(message);
-        return context is null || context.IsEmpty ? message : Wrap(message, context);
+        return context is null || context.IsEmpty ? message : Wrap(message, FlowDeadline.FreezeForWire(context));
     }
 
     /// <summary>
