@@ -87,6 +87,60 @@ public class AttributionTests
         }
     }
 
+    private sealed class EventWatcher : ReceiveActor
+    {
+        public EventWatcher(IActorRef report)
+        {
+            Receive<string>(_ => global::Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, typeof(global::Akka.Cluster.ClusterEvent.IMemberEvent)));
+            Receive<global::Akka.Cluster.ClusterEvent.CurrentClusterState>(_ => report.Tell($"state:{RequestId.Get("none")}/{Local.Get("none")}"));
+            Receive<global::Akka.Cluster.ClusterEvent.IMemberEvent>(e => report.Tell($"{e.GetType().Name}:{RequestId.Get("none")}/{Local.Get("none")}"));
+        }
+    }
+
+    private static ActorSystem ClusterNode(string name) => ActorSystem.Create(name, ConfigurationFactory.ParseString("""
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.loglevel = WARNING
+        akka.cluster.min-nr-of-members = 1
+        """).WithMessageContext());
+
+    [Fact]
+    public async Task ClusterNodeCreatedUnderAContext_ClusterEventsReachUserActorsWithNone()
+    {
+        ActorSystem b;
+        using (RequestId.Set("x"))
+        using (Local.Set("x-local"))
+        {
+            b = ClusterNode("cluster-under-x");
+        }
+
+        using var a = await Task.Run(() => ClusterNode("cluster-under-x"));
+        try
+        {
+            var reports = new List<string>();
+            var upOnA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var collector = b.ActorOf(Props.Create(() => new Collect(reports, int.MaxValue, new TaskCompletionSource())));
+            b.ActorOf(Props.Create(() => new EventWatcher(collector))).Tell("subscribe");
+            var bCluster = global::Akka.Cluster.Cluster.Get(b);
+            var aCluster = global::Akka.Cluster.Cluster.Get(a);
+            aCluster.RegisterOnMemberUp(() => upOnA.TrySetResult());
+            bCluster.Join(bCluster.SelfAddress);
+            aCluster.Join(bCluster.SelfAddress);
+            await upOnA.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(500);
+
+            lock (reports)
+            {
+                Assert.NotEmpty(reports);
+                Assert.All(reports, r => Assert.EndsWith(":none/none", r));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(a.Terminate(), b.Terminate());
+        }
+    }
+
     private sealed class Recorder : ReceiveActor
     {
         public Recorder(IActorRef target) =>

@@ -78,16 +78,33 @@ public class LibraryEntriesTests
     {
         TraceCarrier.Watch();
         TraceCarrier.MarkInUse();
+        // The sending thread stays alive while the requests' values are checked: a thread's caches die with it.
         var weak = new List<WeakReference<object>>();
-        Ambient.Run(() => weak.AddRange(TraceRequests()));
+        using var sent = new ManualResetEventSlim();
+        using var checkedAll = new ManualResetEventSlim();
+        Thread thread;
+        using (ExecutionContext.SuppressFlow())
+        {
+            thread = new Thread(() =>
+            {
+                weak.AddRange(TraceRequests());
+                sent.Set();
+                checkedAll.Wait(TimeSpan.FromSeconds(30));
+            }) { IsBackground = true };
+            thread.Start();
+        }
 
+        Assert.True(sent.Wait(TimeSpan.FromSeconds(30)));
         for (var i = 0; i < 3; i++)
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true);
             GC.WaitForPendingFinalizers();
         }
 
-        Assert.DoesNotContain(weak, w => w.TryGetTarget(out _));
+        var alive = weak.Count(w => w.TryGetTarget(out _));
+        checkedAll.Set();
+        thread.Join();
+        Assert.Equal(0, alive);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
