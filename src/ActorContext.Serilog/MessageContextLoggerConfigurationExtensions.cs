@@ -41,8 +41,9 @@ public static class MessageContextLoggerConfigurationExtensions
     /// <c>Receive</c> or after an <c>await</c> in <c>ReceiveAsync</c>, although Akka writes them later on its logger actor.
     /// </para>
     /// <para>
-    /// Serilog does not read Microsoft.Extensions.Logging's scope provider, so <c>AddMessageContext()</c> alone adds
-    /// nothing to Serilog events: configure this enricher on the Serilog logger.
+    /// <c>AddMessageContext()</c> (ActorContext.Hosting) serves Microsoft.Extensions.Logging's own logger factory only;
+    /// <c>services.AddSerilog(...)</c> and <c>UseSerilog(...)</c> replace that factory and Akka.Logger.Serilog writes to
+    /// Serilog directly, so with them the entries reach Serilog events only through this enricher.
     /// </para>
     /// </remarks>
     public static LoggerConfiguration FromMessageContext(this LoggerEnrichmentConfiguration enrich, Action<MessageContextEnricherOptions>? configure = null)

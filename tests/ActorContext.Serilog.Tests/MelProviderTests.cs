@@ -107,27 +107,87 @@ public sealed class MelProviderTests : IAsyncLifetime
     }
 }
 
-/// <summary>What a user who adds Serilog but not the enricher gets: the scope provider does not reach Serilog.</summary>
+/// <summary>
+/// What a user who logs through Serilog but does not add the enricher gets: <c>AddMessageContext()</c> serves
+/// Microsoft.Extensions.Logging's own logger factory only.
+/// </summary>
 public sealed class WithoutTheEnricherTests
 {
     [Fact]
-    public void AddMessageContextAlone_SerilogAsTheProvider_AddsNothingToSerilogEvents()
+    public void AddMessageContextAlone_SerilogReplacesTheLoggerFactory_SerilogEventsCarryNoEntries()
     {
         var sink = new CapturingSink();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddMessageContext();
+        builder.Services.AddSerilog(new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger(), dispose: true);   // Serilog.Extensions.Hosting
+
+        var line = LogAtTheEdge(builder, sink);
+
+        Assert.False(line.Properties.ContainsKey("request-id"));
+    }
+
+    [Fact]
+    public void AddMessageContextAlone_SerilogAsAProviderOfTheLoggerFactory_SerilogEventsCarryTheEntries()
+    {
+        var sink = new CapturingSink();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddMessageContext();
+        builder.Logging.AddSerilog(new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger(), dispose: true);   // Serilog.Extensions.Logging
+
+        var line = LogAtTheEdge(builder, sink);
+
+        Assert.Equal("edge-1", line.Scalar("request-id"));
+    }
+
+    [Fact]
+    public async Task AddMessageContext_HostStartsWithALoggerFactoryThatIgnoresScopeProviders_WarnsOnceNamingTheEnricher()
+    {
+        var sink = new CapturingSink();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddMessageContext();
+        builder.Logging.AddMessageContext();
         builder.Services.AddSerilog(new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger(), dispose: true);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var warning = Assert.Single(sink.Containing("AddMessageContext() has no effect"));
+        Assert.Equal(global::Serilog.Events.LogEventLevel.Warning, warning.Level);
+        Assert.Contains("Enrich.FromMessageContext()", warning.RenderMessage());
+        Assert.Contains("SerilogLoggerFactory", warning.RenderMessage());
+    }
+
+    [Fact]
+    public async Task AddMessageContext_HostStartsWithTheLoggerFactoryThatTakesIt_DoesNotWarn()
+    {
+        var sink = new CapturingSink();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddMessageContext();
+        builder.Logging.AddSerilog(new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger(), dispose: true);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Empty(sink.Containing("AddMessageContext() has no effect"));
+    }
+
+    private static global::Serilog.Events.LogEvent LogAtTheEdge(HostApplicationBuilder builder, CapturingSink sink)
+    {
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("edge");
 
-        Vars.InRequest("lost-1", () =>
+        Vars.InRequest("edge-1", () =>
         {
             logger.LogInformation("edge accepted");
             return 0;
         });
 
-        var line = Assert.Single(sink.Containing("edge accepted"));
-        Assert.False(line.Properties.ContainsKey("request-id"));
+        return Assert.Single(sink.Containing("edge accepted"));
     }
 }
