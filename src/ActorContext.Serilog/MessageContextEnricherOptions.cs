@@ -5,9 +5,10 @@ namespace ActorContext.Serilog;
 /// adds to log events.
 /// </summary>
 /// <remarks>
-/// The same choices as <c>MessageContextLoggingOptions</c> of <c>AddMessageContext</c> for Microsoft.Extensions.Logging.
-/// The library's own entries (a flow's deadline, the carried trace) are never added, whatever the sets say: trace ids
-/// belong to the sink's view of <c>Activity.Current</c> (Serilog 3.1+ records <c>TraceId</c>/<c>SpanId</c> on every event).
+/// The same choices as <c>MessageContextLoggingOptions</c> of <c>AddMessageContext</c> for Microsoft.Extensions.Logging,
+/// except that the library's own entries (a flow's deadline, the carried trace) are never added, whatever the sets say:
+/// Serilog records <c>Activity.Current</c>'s trace and span ids on each event itself, and inside actors that Activity
+/// carries the sender's trace.
 /// </remarks>
 public sealed class MessageContextEnricherOptions
 {
