@@ -49,7 +49,8 @@ internal static class SampleHost
         builder.Logging.ClearProviders();
         if (serilog)
         {
-            // Serilog reads no Microsoft.Extensions.Logging scopes: its enricher adds the request ID to every event.
+            // AddSerilog replaces the logger factory, so no scope provider is read: the enricher adds the request ID to
+            // every event, Akka's lines (Akka.Logger.Serilog, below) included.
             builder.Services.AddSerilog(serilogConfig => serilogConfig
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
