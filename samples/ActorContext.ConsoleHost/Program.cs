@@ -9,10 +9,11 @@ var requests = new Option<int?>("--requests") { Description = "How many concurre
 var minDelay = new Option<int?>("--min-delay-ms") { Description = "Shortest random delay of an asynchronous hop (default 5)." };
 var maxDelay = new Option<int?>("--max-delay-ms") { Description = "Longest random delay of an asynchronous hop (default 40)." };
 var deadline = new Option<int?>("--deadline") { Description = "Each request's budget in milliseconds; an overrun is answered 'error: deadline exceeded' (default: none)." };
+var serilog = new Option<bool>("--serilog") { Description = "Log through Serilog (Enrich.FromMessageContext, Akka.Logger.Serilog) instead of the console logger." };
 
 var root = new RootCommand("ActorContext console host: a line protocol over TCP whose requests cross an actor pipeline, each hop reading the request ID from its context.")
 {
-    serve, port, requests, minDelay, maxDelay, deadline,
+    serve, port, requests, minDelay, maxDelay, deadline, serilog,
 };
 
 root.SetAction((parsed, cancellationToken) =>
@@ -24,6 +25,7 @@ root.SetAction((parsed, cancellationToken) =>
     Override(nameof(SampleOptions.MinDelayMs), minDelay);
     Override(nameof(SampleOptions.MaxDelayMs), maxDelay);
     Override(nameof(SampleOptions.DeadlineMs), deadline);
+    Override(SampleHost.SerilogKey, serilog);
     return SampleHost.RunAsync(overrides, cancellationToken);
 
     void Override<T>(string key, Option<T> option)

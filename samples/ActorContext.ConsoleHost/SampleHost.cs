@@ -5,17 +5,23 @@ using ActorContext.ConsoleHost.Server;
 using ActorContext.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
+using Akka.Logger.Serilog;
 using Akka.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
 
 namespace ActorContext.ConsoleHost;
 
 /// <summary>Builds the Generic Host (Akka.Hosting + the TCP line server) and runs the self-test or serves.</summary>
 internal static class SampleHost
 {
+    /// <summary>The setting (under <see cref="SampleOptions.Section"/>) that <c>--serilog</c> sets.</summary>
+    public const string SerilogKey = "Serilog";
+
     /// <summary>Runs the sample; returns the process exit code.</summary>
     /// <param name="overrides">Settings from the command line, e.g. <c>ConsoleHost:Serve = True</c>.</param>
     /// <param name="cancellationToken">Stops serving.</param>
@@ -39,13 +45,29 @@ internal static class SampleHost
             return 2;
         }
 
+        var serilog = builder.Configuration.GetValue<bool>($"{SampleOptions.Section}:{SerilogKey}");
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        if (serilog)
         {
-            o.IncludeScopes = true;   // the request ID arrives as a scope …
-            o.SingleLine = true;
-        });
-        builder.Logging.AddMessageContext(); // … from the current context, also for Akka's ILoggingAdapter
+            // AddSerilog replaces the logger factory, so no scope provider is read: the enricher adds the request ID to
+            // every event, Akka's lines (Akka.Logger.Serilog, below) included.
+            builder.Services.AddSerilog(serilogConfig => serilogConfig
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .Enrich.FromMessageContext()
+                .WriteTo.Console(outputTemplate: "[{Level:u3}] {SourceContext} {Message:lj} {Properties}{NewLine}{Exception}"));
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.IncludeScopes = true;   // the request ID arrives as a scope …
+                o.SingleLine = true;
+            });
+            builder.Logging.AddMessageContext(); // … from the current context, also for Akka's ILoggingAdapter
+        }
+
         if (!options.Serve)
         {
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -55,7 +77,7 @@ internal static class SampleHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton<RequestEdge>();
-        builder.Services.AddAkka("console-host", akka => ConfigureAkka(akka, options));
+        builder.Services.AddAkka("console-host", akka => ConfigureAkka(akka, options, serilog));
         builder.Services.AddSingleton<LineServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LineServer>()); // after AddAkka: starts after it, stops before it
 
@@ -84,7 +106,7 @@ internal static class SampleHost
         return SelfTest.Report(results, Console.Out);
     }
 
-    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options)
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options, bool serilog)
     {
         var delay = new HopDelay(options.MinDelayMs, options.MaxDelayMs);
         var askTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs);
@@ -99,7 +121,14 @@ internal static class SampleHost
                 loggers.LogLevel = global::Akka.Event.LogLevel.InfoLevel;
                 loggers.LogConfigOnStart = false;
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory(); // Akka's log lines go through Microsoft.Extensions.Logging
+                if (serilog)
+                {
+                    loggers.AddSerilogLogging(); // Akka.Logger.Serilog: Akka's log lines go to Serilog's Log.Logger
+                }
+                else
+                {
+                    loggers.AddLoggerFactory(); // Akka's log lines go through Microsoft.Extensions.Logging
+                }
             })
             .WithActors((system, registry) =>
             {

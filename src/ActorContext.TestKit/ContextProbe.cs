@@ -10,7 +10,7 @@ namespace ActorContext.TestKit;
 /// A plain <c>TestProbe</c> only queues messages; the context that was current while it received them is gone by
 /// the time the test reads them. This probe records a copy of that context with each message. Create it with
 /// <see cref="MessageContextTestKitExtensions.CreateContextProbe"/>; it works with any TestKit built on
-/// <c>Akka.TestKit</c> (Akka.TestKit.Xunit2, Akka.Hosting.TestKit). A wrong context throws
+/// <c>Akka.TestKit</c> (Akka.TestKit.Xunit2, Akka.Hosting.TestKit). A wrong context, or no message in time, throws
 /// <see cref="ContextAssertionException"/>, which every test framework reports as a failure.
 /// </remarks>
 /// <example>
@@ -38,9 +38,20 @@ public sealed class ContextProbe
     /// <summary>Waits for the next message, which must be a <typeparamref name="T"/>, and returns it with its context.</summary>
     /// <typeparam name="T">The expected message type.</typeparam>
     /// <param name="timeout">How long to wait; the TestKit's default when omitted.</param>
-    public ContextualMessage<T> ExpectMsg<T>(TimeSpan? timeout = null)
+    /// <exception cref="ContextAssertionException">No message arrived in time, or it is not a <typeparamref name="T"/>.</exception>
+    public ContextualMessage<T> ExpectMsg<T>(TimeSpan? timeout = null) => Receive<T>(timeout, $"a message of type {typeof(T).Name}");
+
+    // The queue only ever holds the probe's own records, so a timeout reported by the TestKit would name the record
+    // type; say instead what the test was waiting for.
+    private ContextualMessage<T> Receive<T>(TimeSpan? timeout, string expected)
     {
-        var recorded = _queue.ExpectMsg<Recorded>(timeout);
+        var max = _queue.RemainingOrDilated(timeout);
+        if (!_queue.TryReceiveOne(out var envelope, max))
+        {
+            throw new ContextAssertionException($"Timeout ({max}) while waiting for {expected} at {Ref.Path}: no message arrived.");
+        }
+
+        var recorded = (Recorded)envelope.Message;
         if (recorded.Message is not T typed)
         {
             throw new ContextAssertionException(
@@ -59,10 +70,14 @@ public sealed class ContextProbe
     /// <param name="var">The var to check.</param>
     /// <param name="expected">The value the message's context must hold.</param>
     /// <param name="timeout">How long to wait; the TestKit's default when omitted.</param>
+    /// <exception cref="ContextAssertionException">
+    /// No message arrived in time (the message names the type, the var and the value waited for), it is not a
+    /// <typeparamref name="T"/>, or its context does not hold <paramref name="expected"/>.
+    /// </exception>
     public ContextualMessage<T> ExpectMsgWithContext<T, TValue>(ContextVar<TValue> var, TValue expected, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(var);
-        var received = ExpectMsg<T>(timeout);
+        var received = Receive<T>(timeout, $"{typeof(T).Name} whose context holds {var.Name} = '{expected}'");
         if (!received.Context.TryGetValue(var, out var actual))
         {
             throw new ContextAssertionException(
@@ -85,10 +100,13 @@ public sealed class ContextProbe
     /// <typeparam name="TValue">The var's value type.</typeparam>
     /// <param name="var">The var that must be absent.</param>
     /// <param name="timeout">How long to wait; the TestKit's default when omitted.</param>
+    /// <exception cref="ContextAssertionException">
+    /// No message arrived in time, it is not a <typeparamref name="T"/>, or its context holds a value for <paramref name="var"/>.
+    /// </exception>
     public ContextualMessage<T> ExpectMsgWithoutContext<T, TValue>(ContextVar<TValue> var, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(var);
-        var received = ExpectMsg<T>(timeout);
+        var received = Receive<T>(timeout, $"{typeof(T).Name} whose context holds no value for {var.Name}");
         if (received.Context.TryGetValue(var, out var actual))
         {
             throw new ContextAssertionException(

@@ -73,4 +73,41 @@ public class TestKitHelpersTests(ITestOutputHelper output) : PropagationTestKit(
         probe.Ref.Tell(42);
         Assert.Throws<ContextAssertionException>(() => probe.ExpectMsg<string>());
     }
+
+    private sealed record OrderPlaced;
+
+    [Fact]
+    public void ExpectMsgWithContext_NothingArrives_TimeoutNamesTheMessageTypeTheVarAndTheValue()
+    {
+        var probe = this.CreateContextProbe("orders-probe");
+
+        var error = Assert.Throws<ContextAssertionException>(
+            () => probe.ExpectMsgWithContext<OrderPlaced, string>(RequestId, "r-9", TimeSpan.FromMilliseconds(50)));
+
+        Assert.Contains("waiting for OrderPlaced whose context holds request-id = 'r-9'", error.Message);
+        Assert.Contains("orders-probe", error.Message);
+        Assert.DoesNotContain("Recorded", error.Message);
+    }
+
+    [Fact]
+    public void ExpectMsgWithoutContext_NothingArrives_TimeoutNamesTheMessageTypeAndTheVar()
+    {
+        var probe = this.CreateContextProbe();
+
+        var error = Assert.Throws<ContextAssertionException>(
+            () => probe.ExpectMsgWithoutContext<OrderPlaced, string>(RequestId, TimeSpan.FromMilliseconds(50)));
+
+        Assert.Contains("waiting for OrderPlaced whose context holds no value for request-id", error.Message);
+    }
+
+    [Fact]
+    public void ExpectMsg_NothingArrives_TimeoutNamesTheMessageType()
+    {
+        var probe = this.CreateContextProbe();
+
+        var error = Assert.Throws<ContextAssertionException>(() => probe.ExpectMsg<OrderPlaced>(TimeSpan.FromMilliseconds(50)));
+
+        Assert.Contains("waiting for a message of type OrderPlaced", error.Message);
+        Assert.DoesNotContain("Recorded", error.Message);
+    }
 }

@@ -15,7 +15,8 @@ namespace ActorContext.Packaging.Tests;
 /// pre-release version (<c>&lt;VersionPrefix&gt;-test&lt;timestamp&gt;</c>, so no NuGet cache can hand back an older build), check
 /// each package's metadata, then write a throwaway console project by hand in another temporary folder — with a
 /// <c>nuget.config</c> naming the local feed and nuget.org — that references <c>ActorContext.Akka</c> at that
-/// version, and <c>dotnet run</c> it: a two-actor chain must show the edge's request ID at the second hop.
+/// version, and <c>dotnet run</c> it: a two-actor chain must show the edge's request ID at the second hop. The same app
+/// references <c>ActorContext.Serilog</c>: Serilog events logged at the edge and inside an actor carry the request ID.
 /// </para>
 /// <para>
 /// The global packages folder is kept (Akka restores from it); the unique version's folders are deleted from it at
@@ -70,6 +71,9 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
             Assert.Contains($"after the chain the edge has none", run.Output);
             // The assembly that ran is the one packed above, not something else called ActorContext.Akka.
             Assert.Contains($"ActorContext.Akka {version}", run.Output);
+            Assert.Contains("serilog: edge logged request-id=req-serilog-edge", run.Output);
+            Assert.Contains($"serilog: hop1 logged request-id={RequestId}", run.Output);
+            Assert.Contains($"ActorContext.Serilog {version}", run.Output);
             output.WriteLine($"total {total.Elapsed.TotalSeconds:F1}s");
         }
         finally
@@ -177,6 +181,7 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ActorContext.Akka" Version="{version}" />
+                <PackageReference Include="ActorContext.Serilog" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
@@ -189,6 +194,7 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
 
             var informational = typeof(MessageContextSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
             Console.WriteLine($"ActorContext.Akka {informational.Split('+')[0]}");
+            SerilogSmoke.Start();
 
             var system = ActorSystem.Create("pack-smoke", ConfigurationFactory.Empty.WithMessageContext());
             var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -203,6 +209,7 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
             Console.WriteLine($"hop2 saw {await done.Task.WaitAsync(TimeSpan.FromSeconds(30))}");
             Console.WriteLine($"after the chain the edge has {Ids.RequestId.Get("none")}");
             await system.Terminate();
+            Serilog.Log.CloseAndFlush();
 
             static class Ids
             {
@@ -214,6 +221,7 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
                 public Hop1(IActorRef next) => Receive<string>(m =>
                 {
                     Console.WriteLine($"hop1 saw {Ids.RequestId.Get("none")}");
+                    Serilog.Log.Information("hop1 logged");
                     next.Tell(m);
                 });
             }
@@ -221,6 +229,33 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
             sealed class Hop2 : ReceiveActor
             {
                 public Hop2(TaskCompletionSource<string> done) => Receive<string>(_ => done.TrySetResult(Ids.RequestId.Get("none")));
+            }
+            """);
+        // Serilog used directly, at the edge and inside an actor: the enricher from the ActorContext.Serilog package.
+        File.WriteAllText(Path.Combine(app, "SerilogSmoke.cs"), """
+            using System.Reflection;
+            using Serilog;
+            using Serilog.Core;
+            using Serilog.Events;
+
+            static class SerilogSmoke
+            {
+                public static void Start()
+                {
+                    var informational = typeof(MessageContextLoggerConfigurationExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+                    Console.WriteLine($"ActorContext.Serilog {informational.Split('+')[0]}");
+                    Log.Logger = new LoggerConfiguration().Enrich.FromMessageContext().WriteTo.Sink(new LineSink()).CreateLogger();
+                    using (Ids.RequestId.Set("req-serilog-edge"))
+                    {
+                        Log.Information("edge logged");
+                    }
+                }
+
+                private sealed class LineSink : ILogEventSink
+                {
+                    public void Emit(LogEvent logEvent) => Console.WriteLine(
+                        $"serilog: {logEvent.RenderMessage()} request-id={(logEvent.Properties.TryGetValue("request-id", out var id) ? ((ScalarValue)id).Value : "none")}");
+                }
             }
             """);
     }
