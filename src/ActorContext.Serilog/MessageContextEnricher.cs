@@ -31,18 +31,14 @@ internal sealed class MessageContextEnricher : ILogEventEnricher
             return;
         }
 
-        foreach (var (key, value) in snapshot.Entries())
+        // The entries every surface shows: never the library's own (deadline, trace), forwarded ones as their wire value.
+        foreach (var (key, scalar) in snapshot.VisibleEntries())
         {
             var name = key.Name;
-            if (ReferenceEquals(key, FlowDeadline.Current) || ReferenceEquals(key, TraceCarrier.Var)
-                || _excluded.Contains(name) || (_included.Count > 0 && !_included.Contains(name))
-                || !LogEventProperty.IsValidName(name))
+            if (_excluded.Contains(name) || (_included.Count > 0 && !_included.Contains(name)) || !LogEventProperty.IsValidName(name))
             {
                 continue;
             }
-
-            // An entry from another node for a var this node does not declare keeps its encoded bytes beside the value.
-            var scalar = value is ContextWireFormat.ForwardedValue forwarded ? forwarded.Value : value;
 
             // A property the message template or an earlier enricher set wins, as with Enrich.FromLogContext().
             logEvent.AddPropertyIfAbsent(new LogEventProperty(name, new ScalarValue(scalar)));
