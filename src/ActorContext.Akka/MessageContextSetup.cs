@@ -54,8 +54,10 @@ public static class MessageContextSetup
     }
 
     /// <summary>
-    /// The settings that turn propagation on, over <paramref name="config"/>; the provider too when
-    /// <paramref name="withProvider"/> (Akka.Hosting chooses it through its builder instead).
+    /// The settings that turn propagation on, over <paramref name="config"/>; the provider and the scheduler too when
+    /// <paramref name="withProvider"/>. Akka.Hosting chooses the provider through its builder instead, and adds the
+    /// scheduler as a fallback (<see cref="SchedulerFallbackConfig"/>), so a scheduler the user names wins and the
+    /// start-up check says so rather than silently replacing it.
     /// </summary>
     internal static Config PropagationConfig(Config config, MessageContextOptions options, bool withProvider)
     {
@@ -79,9 +81,10 @@ public static class MessageContextSetup
 
         var remoting = (withProvider && providerType == s_providerType) || (!withProvider && !RemoteSupportAvailable) ? string.Empty : RemotingHocon();
         var providerLine = withProvider ? $"akka.actor.provider = \"{providerType}\"" : string.Empty;
+        var schedulerLine = withProvider ? $"akka.scheduler.implementation = \"{schedulerType}\"" : string.Empty;
         var hocon = $$"""
             {{providerLine}}
-            akka.scheduler.implementation = "{{schedulerType}}"
+            {{schedulerLine}}
             {{remoting}}
             {{MessageContextSettings.Section}} {
               restore-after-receive = {{(options.RestoreAfterReceive ? "on" : "off")}}
@@ -91,6 +94,17 @@ public static class MessageContextSetup
             """;
         return ConfigurationFactory.ParseString(hocon).WithFallback(config);
     }
+
+    /// <summary>The propagating scheduler, for Akka.Hosting to add below everything the user configured.</summary>
+    internal static Config SchedulerFallbackConfig() =>
+        ConfigurationFactory.ParseString($"akka.scheduler.implementation = \"{s_schedulerType}\"");
+
+    /// <summary>What to do about <paramref name="scheduler"/>, a scheduler that does not propagate contexts.</summary>
+    internal static string SchedulerAdvice(IScheduler scheduler) =>
+        scheduler is IPropagatingScheduler ? string.Empty
+        : scheduler.GetType().FullName == AkkaTestScheduler
+            ? $"For Akka.TestKit's virtual time name \"{ContextTestSchedulerType}\" instead (package {TestKitAssembly}): it is a TestScheduler that propagates contexts."
+            : $"Remove akka.scheduler.implementation, or create the system from Config.WithMessageContext(), which keeps a scheduler named there running underneath.";
 
     /// <summary>Whether <paramref name="system"/> was created with context propagation turned on.</summary>
     /// <param name="system">The actor system to check.</param>

@@ -83,9 +83,10 @@ public static class AkkaMessageContextHostingExtensions
             {
                 throw new InvalidOperationException(
                     $"WithMessageContext() was called but actor system [{system.Name}] runs with provider [{system.Settings.ProviderClass}] " +
-                    $"and scheduler [{system.Scheduler.GetType().Name}], so contexts would not propagate. Another setting replaced them " +
+                    $"and scheduler [{system.Scheduler.GetType().FullName}], so contexts would not propagate. Another setting replaced them " +
                     "(a custom actor-ref provider or akka.scheduler.implementation): remove it, or create the system from " +
-                    "Config.WithMessageContext() yourself. Remote and cluster systems also need the ActorContext.Remote package.");
+                    "Config.WithMessageContext() yourself. Remote and cluster systems also need the ActorContext.Remote package. " +
+                    MessageContextSetup.SchedulerAdvice(system.Scheduler));
             }
         });
 
@@ -95,6 +96,13 @@ public static class AkkaMessageContextHostingExtensions
     /// <summary>Puts the propagating provider of the kind the rest of the configuration chose in its place.</summary>
     private static void ChooseProvider(AkkaConfigurationBuilder builder, StrongBox<ProviderSelection?> chosen)
     {
+        if (chosen.Value is null)
+        {
+            // Below everything the user configured, in whatever order: a scheduler named with akka.scheduler.implementation
+            // wins, and the start-up check fails the start saying so, instead of it being replaced without a word.
+            builder.AddHocon(MessageContextSetup.SchedulerFallbackConfig(), HoconAddMode.Append);
+        }
+
         string kind;
         if (builder.ActorRefProvider.HasValue)
         {

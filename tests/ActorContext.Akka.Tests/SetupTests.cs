@@ -3,6 +3,7 @@ using ActorContext.Hosting;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -85,6 +86,47 @@ public class SetupTests
 
         Assert.Contains("WithMessageContext()", Flatten(error));
         await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(HoconAddMode.Append)]
+    [InlineData(HoconAddMode.Prepend)]
+    public async Task WithMessageContext_Hosting_TestSchedulerNamedInHocon_FailsStartPointingToContextTestScheduler(HoconAddMode mode)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("test-scheduler", akka => akka
+            .AddHocon("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"", mode)
+            .WithMessageContext());
+        using var host = builder.Build();
+
+        var error = Flatten(await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync()));
+
+        Assert.Contains("WithMessageContext()", error);
+        Assert.Contains("ActorContext.TestKit.ContextTestScheduler", error);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task WithMessageContext_Hosting_ContextTestSchedulerNamed_StartsAndIsATestScheduler()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("context-test-scheduler", akka => akka
+            .WithMessageContext()
+            .AddHocon("akka.scheduler.implementation = \"ActorContext.TestKit.ContextTestScheduler, ActorContext.TestKit\"", HoconAddMode.Append));
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            Assert.True(system.IsMessageContextEnabled());
+            Assert.IsAssignableFrom<global::Akka.TestKit.TestScheduler>(system.Scheduler);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     private static string Flatten(Exception error) =>
