@@ -18,7 +18,11 @@ internal sealed class ContextRemoteActorRefProvider : RemoteActorRefProvider, IA
         RemoteProviderSupport.ActorOf(this, () => ActorOf(system, props, supervisor, path, systemService, deploy, lookupDeploy, async), system, props, supervisor, path, systemService, deploy, lookupDeploy, async);
 
     /// <summary>Starts remoting (its transport threads among others) apart from the creator's context (see <see cref="Detached"/>).</summary>
-    public override void Init(ActorSystemImpl system) => Detached.Run(() => base.Init(system));
+    public override void Init(ActorSystemImpl system)
+    {
+        AkkaInternals.EnsurePresent();
+        Detached.Run(() => base.Init(system));
+    }
 
     protected override IInternalActorRef CreateRemoteRef(ActorPath actorPath, Address localAddress) =>
         RemoteProviderSupport.CreateRemoteRef(this, actorPath, localAddress);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using ActorContext.Akka.Internal;
 using ActorContext.TestKit;
 using Akka.Actor;
 using Akka.Configuration;
@@ -43,6 +45,7 @@ public class AttributionTests : PropagationTestKit
 
         protected override void PreRestart(Exception reason, object message)
         {
+            _probe.Tell($"pre-restart:{SeenId()}");
             if (message is Job { Fail: true } job)
             {
                 Self.Tell(job with { Fail = false });
@@ -59,7 +62,7 @@ public class AttributionTests : PropagationTestKit
     }
 
     [Fact]
-    public void PreRestart_ResendsTheCrashedMessage_TheRetryKeepsItsContext()
+    public void PreRestart_RunsUnderTheCrashedMessagesContext_AndTheRetryItSendsKeepsIt()
     {
         var actor = Sys.ActorOf(Props.Create(() => new Retrying(TestActor)));
         ExpectMsg("ctor:none", Timeout);
@@ -68,13 +71,61 @@ public class AttributionTests : PropagationTestKit
         {
             var id = $"crash-{i}";
             EventFilter.Exception<InvalidOperationException>().ExpectOne(() => WithId(id, () => actor.Tell(new Job($"job-{i}", Fail: true))));
-            var seen = new List<string> { ExpectMsg<string>(Timeout), ExpectMsg<string>(Timeout), ExpectMsg<string>(Timeout) };
-            Assert.Equal(new[] { "ctor:none", $"job-{i}:{id}", "post-restart:none" }.Order(), seen.Order());
+            var seen = new List<string> { ExpectMsg<string>(Timeout), ExpectMsg<string>(Timeout), ExpectMsg<string>(Timeout), ExpectMsg<string>(Timeout) };
+            Assert.Equal(new[] { $"pre-restart:{id}", "ctor:none", "post-restart:none", $"job-{i}:{id}" }, seen);
         }
 
         // Messages after the restart carry only their own context.
         actor.Tell(new Job("plain", Fail: false));
         ExpectMsg("plain:none", Timeout);
+    }
+
+    [Fact]
+    public void AkkaInternals_EveryActorCellMemberReachedWithUnsafeAccessor_ExistsInThisAkka()
+    {
+        // Canary: names the member that an Akka upgrade renamed or removed.
+        Assert.Null(AkkaInternals.FindMissing());
+        Assert.Contains(AkkaInternals.CellMembers, m => m.Name == "FaultRecreate");
+    }
+
+    private sealed class FailsOnRestart : ReceiveActor
+    {
+        public FailsOnRestart(StrongBox<int> incarnations)
+        {
+            if (Interlocked.Increment(ref incarnations.Value) > 1)
+            {
+                throw new InvalidOperationException("no second incarnation");
+            }
+
+            Receive<Job>(job => throw new InvalidOperationException(job.Name));
+        }
+
+        protected override void PreRestart(Exception reason, object message) => Context.Parent.Tell($"pre-restart:{SeenId()}");
+    }
+
+    [Theory]
+    [InlineData("crash")]
+    [InlineData(null)]
+    public void Restart_ConstructorFails_TheActorStopsAsInAkka(string? id)
+    {
+        var incarnations = new StrongBox<int>();
+        var actor = Sys.ActorOf(Props.Create(() => new FailsOnRestart(incarnations)));
+        Watch(actor);
+
+        EventFilter.Exception<ActorInitializationException>().ExpectOne(() =>
+        {
+            if (id is null)
+            {
+                actor.Tell(new Job("boom", Fail: true));
+            }
+            else
+            {
+                WithId(id, () => actor.Tell(new Job("boom", Fail: true)));
+            }
+        });
+
+        ExpectTerminated(actor, Timeout);
+        Assert.Equal(2, incarnations.Value);
     }
 
     [Fact]

@@ -367,7 +367,7 @@ internal sealed class ContextActorCell : ActorCell
         // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one
         // (scheduled, from another node, or to an actor that stashes). The cell is suspended between the failure and
         // the Recreate, so nothing else reads or writes it while we unwrap it here.
-        if (systemMessage is Recreate)
+        if (systemMessage is Recreate recreate)
         {
             RestartContext = CurrentMessage is ContextEnvelope envelope ? envelope.Context : _failedContext;
             _failedContext = null;
@@ -375,10 +375,61 @@ internal sealed class ContextActorCell : ActorCell
             {
                 SetCurrentMessage(this, wrapped.Message);
             }
+
+            if (RestartContext is { IsEmpty: false } failed && ChildrenContainer.IsNormal && !ReferenceEquals(InternalCurrentActorCellKeeper.Current, this))
+            {
+                RecreateUnder(failed, recreate.Cause);
+                return;
+            }
         }
 
         base.SendSystemMessage(systemMessage);
     }
+
+    /// <summary>
+    /// Restarts the actor with the failed message's context current while <c>PreRestart</c> runs.
+    /// </summary>
+    /// <remarks>
+    /// Akka runs a restart in a mailbox run of its own and lets nothing in before <c>PreRestart</c>. Its own way of
+    /// running code inside the actor's mailbox — a task on the actor's task scheduler, which arrives as a system message
+    /// (what <c>ReceiveAsync</c> continuations use) — runs the restart instead of the <c>Recreate</c> it replaces: in
+    /// order with the other system messages, with the context made current and <c>CurrentMessage</c> the failed message.
+    /// A failure of the restart itself goes where Akka's would. Not used while children are terminating (Akka would
+    /// stash the <c>Recreate</c> then) or on the actor's own thread; those restarts run as in Akka, and what their
+    /// <c>PreRestart</c> sends still carries the context (see <see cref="RestartContext"/>).
+    /// </remarks>
+    private void RecreateUnder(ContextSnapshot failed, Exception cause)
+    {
+        var message = CurrentMessage;
+        Task restart;
+
+        // Not the caller's ExecutionContext: the restart runs on the actor's thread with exactly the failed context.
+        using (ExecutionContext.SuppressFlow())
+        {
+            restart = new Task(() =>
+            {
+                ContextSnapshot.Restore(failed);
+                SetCurrentMessage(this, message);
+                try
+                {
+                    FaultRecreate(this, cause);
+                }
+                catch (Exception error)
+                {
+                    HandleInvokeFailure(this, error, null);
+                }
+            });
+        }
+
+        restart.Start(TaskScheduler);
+    }
+
+    // Akka's own restart and failure handling, run from RecreateUnder; AkkaInternals checks at start-up that they exist.
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "FaultRecreate")]
+    private static extern void FaultRecreate(ActorCell cell, Exception cause);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "HandleInvokeFailure")]
+    private static extern void HandleInvokeFailure(ActorCell cell, Exception cause, IEnumerable<IActorRef>? childrenNotToSuspend);
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_CurrentMessage")]
     private static extern void SetCurrentMessage(ActorCell cell, object? message);

@@ -59,6 +59,7 @@ internal sealed class ContextActorRefProvider : IActorRefProvider
 
     public void Init(ActorSystemImpl system)
     {
+        AkkaInternals.EnsurePresent();
         _system = system;
         Detached.Run(() => _inner.Init(system));
     }
