@@ -70,6 +70,13 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
             Assert.Contains($"after the chain the edge has none", run.Output);
             // The assembly that ran is the one packed above, not something else called ActorContext.Akka.
             Assert.Contains($"ActorContext.Akka {version}", run.Output);
+
+            // 4. A web application outside the repository, using ActorContext.AspNetCore from the local feed.
+            var web = Path.Combine(work, "web");
+            WebAppProject.Write(web, version, nugetConfig: Path.Combine(app, "nuget.config"));
+            var webRun = await DotNetCli.RunAsync(web, ["run", "-c", "Release"], ct);
+            Log(webRun);
+            WebAppProject.AssertRan(webRun.Output, version);
             output.WriteLine($"total {total.Elapsed.TotalSeconds:F1}s");
         }
         finally
