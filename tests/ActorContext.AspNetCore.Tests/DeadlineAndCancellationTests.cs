@@ -105,17 +105,21 @@ public sealed class DeadlineAndCancellationTests
             "the middleware's line for the cancelled request");
     }
 
+    /// <summary>An edge whose <c>/slow</c> endpoint Asks, with the flow's token, an actor that never answers (it waits for that token).</summary>
+    private static async Task<WebEdge> StartSlowAsync(Action<MessageContextHttpOptions> configure)
+    {
+        IActorRef? holder = null;
+        var edge = await WebEdge.StartAsync(configure, app => app.MapGet("/slow", async () => await holder!.Ask<string>(new Hold(), FlowDeadline.Token)));
+        holder = edge.System.ActorOf(Props.Create(() => new Holder(new Signals())));
+        return edge;
+    }
+
     [Theory]
     [InlineData("50")]
     [InlineData("0")]
     public async Task UseMessageContext_DeadlineFromTheHeaderExpires_Answers504WithTheId(string timeout)
     {
-        var signals = new Signals();
-        IActorRef? holder = null;
-        await using var edge = await WebEdge.StartAsync(
-            o => o.MaxTimeout = TimeSpan.FromSeconds(30),
-            app => app.MapGet("/slow", async () => await holder!.Ask<string>(new Hold(), FlowDeadline.Token)));
-        holder = edge.System.ActorOf(Props.Create(() => new Holder(signals)));
+        await using var edge = await StartSlowAsync(o => o.MaxTimeout = TimeSpan.FromSeconds(30));
 
         using var response = await edge.GetAsync("/slow", [(IdHeader, "late-1"), (TimeoutHeader, timeout)]);
 
@@ -127,12 +131,7 @@ public sealed class DeadlineAndCancellationTests
     [Fact]
     public async Task UseMessageContext_DefaultTimeoutExpires_Answers504()
     {
-        var signals = new Signals();
-        IActorRef? holder = null;
-        await using var edge = await WebEdge.StartAsync(
-            o => o.DefaultTimeout = TimeSpan.FromMilliseconds(50),
-            app => app.MapGet("/slow", async () => await holder!.Ask<string>(new Hold(), FlowDeadline.Token)));
-        holder = edge.System.ActorOf(Props.Create(() => new Holder(signals)));
+        await using var edge = await StartSlowAsync(o => o.DefaultTimeout = TimeSpan.FromMilliseconds(50));
 
         using var response = await edge.GetAsync("/slow", [(IdHeader, "late-2")]);
 
