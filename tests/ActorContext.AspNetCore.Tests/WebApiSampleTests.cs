@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ActorContext.Samples.Tests;
 
-namespace ActorContext.Samples.Tests;
+namespace ActorContext.AspNetCore.Tests;
 
 /// <summary>
 /// The web sample: <c>dotnet run --project samples/ActorContext.WebApi</c>, here on a free port
