@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -44,18 +43,15 @@ internal sealed class WebEdge : IAsyncDisposable
     /// <summary>Starts the application.</summary>
     /// <param name="configure">The middleware's options; <see cref="RequestId"/> is set before this runs.</param>
     /// <param name="map">Maps the endpoints (the actor system exists once the host has started; resolve it per request).</param>
-    /// <param name="kestrel">Kestrel settings, if the test needs any.</param>
     /// <param name="handler">The client's handler settings, if the test needs any.</param>
     public static async Task<WebEdge> StartAsync(
         Action<MessageContextHttpOptions>? configure,
         Action<WebApplication> map,
-        Action<KestrelServerOptions>? kestrel = null,
         Action<SocketsHttpHandler>? handler = null)
     {
         var logs = new CapturingLoggerProvider();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(o => kestrel?.Invoke(o));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
