@@ -47,11 +47,14 @@ namespace ActorContext.AspNetCore;
 /// </remarks>
 public static class MessageContextApplicationBuilderExtensions
 {
+    private const string AddedKey = "ActorContext.AspNetCore.UseMessageContext";
+
     /// <summary>Makes each HTTP request a flow whose request ID is set in <paramref name="requestId"/>, with default options.</summary>
     /// <param name="app">The application's pipeline.</param>
     /// <param name="requestId">The var the request ID is set in.</param>
     /// <returns>The same pipeline.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The pipeline already has the middleware.</exception>
     public static IApplicationBuilder UseMessageContext(this IApplicationBuilder app, ContextVar<string> requestId)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -65,6 +68,7 @@ public static class MessageContextApplicationBuilderExtensions
     /// <returns>The same pipeline.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The configured options cannot work; the message says which one to fix.</exception>
+    /// <exception cref="InvalidOperationException">The pipeline already has the middleware.</exception>
     public static IApplicationBuilder UseMessageContext(this IApplicationBuilder app, Action<MessageContextHttpOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -80,6 +84,7 @@ public static class MessageContextApplicationBuilderExtensions
     /// <returns>The same pipeline.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The options cannot work; the message says which one to fix.</exception>
+    /// <exception cref="InvalidOperationException">The pipeline already has the middleware.</exception>
     public static IApplicationBuilder UseMessageContext(this IApplicationBuilder app, MessageContextHttpOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -90,6 +95,18 @@ public static class MessageContextApplicationBuilderExtensions
     private static IApplicationBuilder Use(IApplicationBuilder app, MessageContextHttpOptions options, string paramName)
     {
         options.Validate(paramName);
+
+        // Twice in one pipeline, the inner one would replace the outer one's ID (a generated one, when the client sent
+        // none) while the response echoed the outer one. A branch (app.Map) sees the properties of the pipeline it was
+        // made from, so it is refused there too.
+        if (app.Properties.ContainsKey(AddedKey))
+        {
+            throw new InvalidOperationException(
+                "UseMessageContext() was already called on this pipeline (or on the one this branch was made from): call it once, " +
+                "early in the pipeline, with all the options.");
+        }
+
+        app.Properties[AddedKey] = true;
         var logger = app.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(MessageContextMiddleware).FullName!)
             ?? NullLogger.Instance;
         return app.Use(next => new MessageContextMiddleware(next, options, logger).InvokeAsync);

@@ -54,8 +54,35 @@ public sealed class UseMessageContextArgumentTests
     public void UseMessageContext_ValidOptions_ReturnsTheSameBuilder()
     {
         var app = App();
+        var other = App();
 
         Assert.Same(app, app.UseMessageContext(RequestId));
-        Assert.Same(app, app.UseMessageContext(o => o.RequestId = RequestId));
+        Assert.Same(other, other.UseMessageContext(o => o.RequestId = RequestId));
+    }
+
+    [Fact]
+    public void UseMessageContext_CalledTwiceOnOnePipelineOrItsBranch_ThrowsSayingCallItOnce()
+    {
+        var app = App();
+        app.UseMessageContext(RequestId);
+        var branch = app.New();
+
+        var again = Assert.Throws<InvalidOperationException>(() => app.UseMessageContext(RequestId));
+        var inBranch = Assert.Throws<InvalidOperationException>(() => branch.UseMessageContext(RequestId));
+
+        Assert.StartsWith("UseMessageContext() was already called on this pipeline", again.Message);
+        Assert.Equal(again.Message, inBranch.Message);
+    }
+
+    [Fact]
+    public void UseMessageContext_InTwoSeparateBranches_IsAllowed()
+    {
+        var app = App();
+        var first = app.New();
+        var second = app.New();
+
+        first.UseMessageContext(RequestId);
+
+        Assert.Same(second, second.UseMessageContext(RequestId));
     }
 }
