@@ -74,6 +74,13 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
             Assert.Contains("serilog: edge logged request-id=req-serilog-edge", run.Output);
             Assert.Contains($"serilog: hop1 logged request-id={RequestId}", run.Output);
             Assert.Contains($"ActorContext.Serilog {version}", run.Output);
+
+            // 4. A web application outside the repository, using ActorContext.AspNetCore from the local feed.
+            var web = Path.Combine(work, "web");
+            WebAppProject.Write(web, version, nugetConfig: Path.Combine(app, "nuget.config"));
+            var webRun = await DotNetCli.RunAsync(web, ["run", "-c", "Release"], ct);
+            Log(webRun);
+            WebAppProject.AssertRan(webRun.Output, version);
             output.WriteLine($"total {total.Elapsed.TotalSeconds:F1}s");
         }
         finally

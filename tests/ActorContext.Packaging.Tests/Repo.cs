@@ -13,6 +13,7 @@ internal static class Repo
         "ActorContext.Remote",
         "ActorContext.OpenTelemetry",
         "ActorContext.Serilog",
+        "ActorContext.AspNetCore",
     ];
 
     private static readonly Lazy<string> s_root = new(() =>
