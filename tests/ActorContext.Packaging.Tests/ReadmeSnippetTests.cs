@@ -27,6 +27,9 @@ namespace ActorContext.Packaging.Tests;
 /// <c>PlaceOrder(IActorRef ReplyTo)</c> and <c>OrderPlaced</c>. Values are static members brought in with
 /// <c>using static</c>, so a fragment can be statements or a class.</item>
 /// </list>
+/// <para>A block right after the line <c>&lt;!-- verbatim copy of some/path.cs … --&gt;</c> is not compiled here: it must equal
+/// that file of the repository, which its own project compiles and runs (the Akka.Hosting.TestKit example needs xunit
+/// v3, which cannot be loaded next to this project's xunit 2).</para>
 /// <para>Only errors fail a block; warnings are ignored. The failure message lists every failing block with its
 /// README line and the compiler errors at README line numbers.</para>
 /// </remarks>
@@ -68,6 +71,20 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
     public void Every_csharp_block_in_the_package_READMEs_compiles() =>
         AssertBlocksCompile(Repo.LibraryProjects.Select(p => Path.Combine("src", p, "README.md")).ToArray());
 
+    /// <summary>The READMEs of samples and tests (today without C# blocks, so this keeps future ones honest).</summary>
+    [Fact]
+    public void Every_csharp_block_in_the_other_READMEs_compiles()
+    {
+        var readmes = Directory.EnumerateFiles(Repo.PathOf("samples"), "README.md", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Repo.PathOf("tests"), "README.md", SearchOption.AllDirectories))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Intersect(["bin", "obj"]).Any())
+            .Select(f => Path.GetRelativePath(Repo.Root, f))
+            .ToArray();
+        Assert.Contains(Path.Combine("samples", "README.md"), readmes);
+
+        AssertBlocksCompile(readmes, requireBlocks: false);
+    }
+
     /// <summary>The harness itself: a broken block fails with README line numbers; a self-contained block gets no
     /// common usings; a fragment does.</summary>
     [Fact]
@@ -87,26 +104,32 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
             ```csharp
             builder.Services.AddAkka("x", akka => akka.WithNoSuchThing());
             ```
+
+            <!-- verbatim copy of tests/ActorContext.Packaging.Tests/ReadmeSnippetTests.cs -->
+            ```csharp
+            not the file
+            ```
             """;
 
         var (count, failures) = Check("SAMPLE.md", markdown);
 
-        Assert.Equal(3, count);
+        Assert.Equal(4, count);
         Assert.Contains("SAMPLE.md line 3 (program)", failures);
         Assert.Contains("SAMPLE.md(4,14): CS0103", failures);
         Assert.DoesNotContain("SAMPLE.md line 7", failures);
         Assert.Contains("SAMPLE.md line 11 (program, ambient: builder)", failures);
         Assert.Contains("SAMPLE.md(12,44): CS1061", failures);
+        Assert.Contains("SAMPLE.md line 16 (copy of tests/ActorContext.Packaging.Tests/ReadmeSnippetTests.cs)", failures);
     }
 
-    private void AssertBlocksCompile(string[] readmes)
+    private void AssertBlocksCompile(string[] readmes, bool requireBlocks = true)
     {
         var failures = new StringBuilder();
         var count = 0;
         foreach (var readme in readmes)
         {
             var (blocks, text) = Check(readme, File.ReadAllText(Repo.PathOf(readme)));
-            Assert.True(blocks > 0, $"{readme} has no ```csharp block: is the extractor broken?");
+            Assert.True(blocks > 0 || !requireBlocks, $"{readme} has no ```csharp block: is the extractor broken?");
             count += blocks;
             failures.Append(text);
         }
@@ -121,7 +144,7 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
         var blocks = ExtractBlocks(markdown);
         foreach (var block in blocks)
         {
-            var (kind, ambient, errors) = Compile(readme, block);
+            var (kind, ambient, errors) = block.CopyOf is null ? Compile(readme, block) : CompareWithFile(block.CopyOf, block);
             var what = kind + (ambient.Count > 0 ? $", ambient: {string.Join(", ", ambient)}" : "");
             output.WriteLine($"{readme} line {block.Line} ({what}): {(errors.Count == 0 ? "ok" : $"{errors.Count} error(s)")}");
             if (errors.Count > 0)
@@ -138,13 +161,15 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
         return (blocks.Count, failures.ToString());
     }
 
-    /// <summary>A fenced C# block: its text and the README line of its opening fence.</summary>
-    private sealed record Block(int Line, string Code);
+    /// <summary>A fenced C# block: its text, the README line of its opening fence, and the repository file it copies
+    /// (named in a comment on the line before the fence), if any.</summary>
+    internal sealed record Block(int Line, string Code, string? CopyOf = null);
 
     /// <summary>A harness declaration: a static member (brought in by <c>using static</c>) or a top-level type.</summary>
     private sealed record Ambient(string? Member = null, string? Type = null);
 
-    private static List<Block> ExtractBlocks(string markdown)
+    /// <summary>The fenced C# blocks of a markdown text, in order.</summary>
+    internal static List<Block> ExtractBlocks(string markdown)
     {
         var lines = markdown.ReplaceLineEndings("\n").Split('\n');
         var blocks = new List<Block>();
@@ -160,11 +185,35 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
             var end = Array.FindIndex(lines, i + 1, l => l.Trim() == fence.Groups[2].Value);
             Assert.True(end > i, $"unclosed ``` block at line {i + 1}");
             var code = string.Join('\n', lines[(i + 1)..end].Select(l => l.Length >= indent && string.IsNullOrWhiteSpace(l[..indent]) ? l[indent..] : l));
-            blocks.Add(new Block(i + 1, code));
+            var copy = i > 0 ? Regex.Match(lines[i - 1], @"^\s*<!--\s*verbatim copy of\s+(\S+)") : Match.Empty;
+            blocks.Add(new Block(i + 1, code, copy.Success ? copy.Groups[1].Value.TrimEnd(',') : null));
             i = end;
         }
 
         return blocks;
+    }
+
+    /// <summary>A block that copies a repository file: the file must exist and hold exactly the block's text.</summary>
+    private static (string Kind, List<string> Ambient, List<string> Errors) CompareWithFile(string path, Block block)
+    {
+        var kind = $"copy of {path}";
+        var file = Repo.PathOf(path.Split('/'));
+        if (!File.Exists(file))
+        {
+            return (kind, [], [$"{path} does not exist"]);
+        }
+
+        var text = File.ReadAllText(file).ReplaceLineEndings("\n").TrimEnd('\n');
+        if (text == block.Code.TrimEnd('\n'))
+        {
+            return (kind, [], []);
+        }
+
+        var fileLines = text.Split('\n');
+        var blockLines = block.Code.TrimEnd('\n').Split('\n');
+        var first = Enumerable.Range(0, Math.Max(fileLines.Length, blockLines.Length))
+            .First(n => n >= fileLines.Length || n >= blockLines.Length || fileLines[n] != blockLines[n]);
+        return (kind, [], [$"differs from {path} at its line {first + 1}: copy the file into the README again"]);
     }
 
     private static (string Kind, List<string> Ambient, List<string> Errors) Compile(string readme, Block block)
