@@ -1,0 +1,80 @@
+using Akka.Actor;
+
+namespace ActorContext.Akka.Internal;
+
+/// <summary>
+/// Takes over how the messages of Akka.Streams' own actors meet their contexts, where one message is not one unit of
+/// work.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A stream's interpreter actor runs the stages of many elements in one mailbox run: a message (an offer, an element
+/// from an async boundary, a pull, a resume) wakes it, and it then processes whatever is ready, elements of other
+/// requests included. Running all that under the waking message's context attributes elements to the wrong request.
+/// An actor publisher (<c>Source.ActorRef</c>'s) likewise hands buffered elements on while handling a demand message
+/// that came from the interpreter.
+/// </para>
+/// <para>
+/// Without the ActorContext.Streams package, these actors run under the context they were created with — the one the
+/// stream was materialized in — except that a publisher handles the elements told to it under their own context:
+/// no element ever runs under another element's context. ActorContext.Streams (found by name, so this package does not
+/// depend on Akka.Streams) replaces the interpreter's hook with one that carries each element's context.
+/// </para>
+/// </remarks>
+internal abstract class ReceiveHook
+{
+    private const string StreamsNamespace = "Akka.Streams";
+    private const string InterpreterType = "Akka.Streams.Implementation.Fusing.ActorGraphInterpreter";
+    private const string StreamsHookFactory = "ActorContext.Streams.Internal.InterpreterHookFactory, ActorContext.Streams";
+
+    private static readonly Lazy<Func<ActorBase, ContextSnapshot?, ReceiveHook>?> s_interpreterHook = new(FindInterpreterHook);
+
+    /// <summary>Receives <paramref name="message"/>, which arrived with <paramref name="context"/>, on <paramref name="cell"/>.</summary>
+    internal abstract void Receive(ContextActorCell cell, object message, ContextSnapshot? context);
+
+    /// <summary>The hook for <paramref name="actor"/>, created under <paramref name="creationContext"/>; null for any actor not of Akka.Streams.</summary>
+    internal static ReceiveHook? For(ActorBase actor, ContextSnapshot? creationContext)
+    {
+        var type = actor.GetType();
+        var ns = type.Namespace ?? string.Empty;
+        if (!(ns == StreamsNamespace || ns.StartsWith(StreamsNamespace + ".", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        if (type.FullName == InterpreterType)
+        {
+            return s_interpreterHook.Value is { } create ? create(actor, creationContext) : new CreationContextHook(creationContext, everyMessage: true);
+        }
+
+        return new CreationContextHook(creationContext, everyMessage: false);
+    }
+
+    private static Func<ActorBase, ContextSnapshot?, ReceiveHook>? FindInterpreterHook()
+    {
+        var method = Type.GetType(StreamsHookFactory, throwOnError: false)?.GetMethod(
+            "Create",
+            global::System.Reflection.BindingFlags.Static | global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.NonPublic);
+        return method?.CreateDelegate<Func<ActorBase, ContextSnapshot?, ReceiveHook>>();
+    }
+
+    /// <summary>
+    /// Runs the actor's messages under its creation context: all of them (the interpreter), or those of Akka.Streams'
+    /// own protocol (demand, cancellation, subscription), so elements told to a publisher keep their own.
+    /// </summary>
+    private sealed class CreationContextHook(ContextSnapshot? creationContext, bool everyMessage) : ReceiveHook
+    {
+        internal override void Receive(ContextActorCell cell, object message, ContextSnapshot? context)
+        {
+            var own = everyMessage || IsStreamsProtocol(message) ? creationContext : context;
+            ContextSnapshot.Restore(own);
+            cell.ReceiveUnhooked(message);
+        }
+
+        private static bool IsStreamsProtocol(object message)
+        {
+            var ns = message.GetType().Namespace ?? string.Empty;
+            return ns == StreamsNamespace || ns.StartsWith(StreamsNamespace + ".", StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using Akka.Streams.Implementation.Fusing;
+
+namespace ActorContext.Streams.Internal;
+
+/// <summary>
+/// What one stage (or one input boundary) of a running stream remembers to give each element it pushes its context.
+/// </summary>
+/// <remarks>
+/// Everything here runs on the interpreter actor's thread, one handler at a time: no locks. A stage that pushes only
+/// from the handler of the element it pushes is tagged right after that handler; a stage that keeps elements and
+/// pushes them later keeps their contexts in a queue, in arrival order, next to the elements themselves. Whenever a
+/// pushed element cannot be matched to exactly one remembered element, it gets the materialization context — never a
+/// guess.
+/// </remarks>
+internal sealed class StageTracker
+{
+    // Beyond this many remembered elements something is not being matched (a stage that drops silently, handlers
+    // replaced by the stage): stop remembering rather than grow without bound.
+    private const int MaxRemembered = 1 << 16;
+
+    private object?[] _elements = new object?[8];
+    private ContextSnapshot?[] _contexts = new ContextSnapshot?[8];
+    private int _head;
+    private int _count;
+
+    // Group: the context shared by every element since the last push, until they differ.
+    private ContextSnapshot? _groupContext;
+    private bool _groupStarted;
+    private bool _groupMixed;
+
+    internal StageTracker(StageKind kind, bool mayDrop)
+    {
+        Kind = kind;
+        MayDrop = mayDrop;
+    }
+
+    internal StageKind Kind { get; private set; }
+
+    /// <summary>Whether the stage may drop elements it received (an overflow strategy that drops), so a match is checked for ambiguity.</summary>
+    internal bool MayDrop { get; }
+
+    /// <summary>Gives up carrying for this stage: its output runs under the materialization context from now on.</summary>
+    internal void GiveUp()
+    {
+        Kind = StageKind.Opaque;
+        _elements = [];
+        _contexts = [];
+        _head = 0;
+        _count = 0;
+    }
+
+    /// <summary>Remembers that <paramref name="element"/> reached the stage under <paramref name="context"/>.</summary>
+    internal void Arrived(object? element, ContextSnapshot? context)
+    {
+        switch (Kind)
+        {
+            case StageKind.Queue:
+            case StageKind.Ordered:
+                if (_count == MaxRemembered)
+                {
+                    GiveUp();
+                    return;
+                }
+
+                if (_count == _elements.Length)
+                {
+                    Grow();
+                }
+
+                var tail = (_head + _count) & (_elements.Length - 1);
+                _elements[tail] = Kind == StageKind.Queue ? element : null;
+                _contexts[tail] = context;
+                _count++;
+                break;
+
+            case StageKind.Group:
+                if (!_groupStarted)
+                {
+                    _groupStarted = true;
+                    _groupContext = context;
+                }
+                else if (!ReferenceEquals(_groupContext, context))
+                {
+                    _groupMixed = true;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The context of <paramref name="pushed"/>, which the stage just pushed: found among the remembered elements; the
+    /// materialization context when it cannot be told for sure.
+    /// </summary>
+    internal ContextSnapshot? Left(object pushed, ContextSnapshot? materialization)
+    {
+        switch (Kind)
+        {
+            case StageKind.Queue:
+                return TakeMatching(pushed, materialization);
+
+            case StageKind.Ordered:
+                if (_count == 0)
+                {
+                    return materialization;
+                }
+
+                return TakeHead();
+
+            case StageKind.Group:
+                var context = _groupStarted && !_groupMixed ? _groupContext : materialization;
+                _groupStarted = false;
+                _groupMixed = false;
+                _groupContext = null;
+                return context;
+
+            default:
+                return materialization;
+        }
+    }
+
+    private ContextSnapshot? TakeHead()
+    {
+        var context = _contexts[_head];
+        _elements[_head] = null;
+        _contexts[_head] = null;
+        _head = (_head + 1) & (_elements.Length - 1);
+        _count--;
+        return context;
+    }
+
+    private ContextSnapshot? TakeMatching(object pushed, ContextSnapshot? materialization)
+    {
+        var mask = _elements.Length - 1;
+        var found = -1;
+        for (var i = 0; i < _count; i++)
+        {
+            if (Same(_elements[(_head + i) & mask], pushed))
+            {
+                found = i;
+                break;
+            }
+        }
+
+        if (found < 0)
+        {
+            // An element the stage had before it was tracked, or made itself: not one of ours.
+            return materialization;
+        }
+
+        var context = _contexts[(_head + found) & mask];
+        if (found > 0 || MayDrop)
+        {
+            // Elements ahead of it left unseen or were dropped; an equal element further on with another context makes
+            // the match ambiguous (a dropping buffer may have dropped either).
+            for (var i = found + 1; i < _count; i++)
+            {
+                var at = (_head + i) & mask;
+                if (Same(_elements[at], pushed) && !ReferenceEquals(_contexts[at], context))
+                {
+                    context = materialization;
+                    break;
+                }
+            }
+        }
+
+        for (var i = 0; i <= found; i++)
+        {
+            TakeHead();
+        }
+
+        return context;
+    }
+
+    private static bool Same(object? remembered, object pushed) =>
+        ReferenceEquals(remembered, pushed) || (remembered is not null && remembered.Equals(pushed));
+
+    private void Grow()
+    {
+        var elements = new object?[_elements.Length * 2];
+        var contexts = new ContextSnapshot?[_elements.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            var at = (_head + i) & (_elements.Length - 1);
+            elements[i] = _elements[at];
+            contexts[i] = _contexts[at];
+        }
+
+        _elements = elements;
+        _contexts = contexts;
+        _head = 0;
+    }
+
+    /// <summary>The kind of the stage that <paramref name="logic"/> runs, and whether it may drop elements.</summary>
+    internal static StageTracker For(global::Akka.Streams.Stage.GraphStageLogic logic)
+    {
+        var type = logic.GetType();
+        var stage = type.DeclaringType ?? type;
+        var name = stage.Name;
+        var tick = name.IndexOf('`');
+        if (tick > 0)
+        {
+            name = name[..tick];
+        }
+
+        if (stage.Namespace is not ("Akka.Streams.Implementation.Fusing" or "Akka.Streams.Implementation"))
+        {
+            return new StageTracker(StageKind.Opaque, false);
+        }
+
+        return name switch
+        {
+            "Select" or "Where" or "Collect" or "Take" or "Skip" or "TakeWhile" or "SkipWhile" or "Log" or "Identity"
+                => new StageTracker(StageKind.PassThrough, false),
+            "Buffer" => new StageTracker(StageKind.Queue, AkkaInternals.StageDrops(logic, "_overflowStrategy")),
+            "QueueSource" => new StageTracker(StageKind.Queue, AkkaInternals.StageDrops(logic, "_overflowStrategy")),
+            "Delay" => new StageTracker(StageKind.Queue, AkkaInternals.DelayDrops(logic)),
+            "Throttle" or "DelayInitial" => new StageTracker(StageKind.Queue, false),
+            "SelectAsyncUnordered" => new StageTracker(StageKind.Queue, true),
+            "SelectAsync" => new StageTracker(AkkaInternals.StopsOnFailure(logic) ? StageKind.Ordered : StageKind.Opaque, false),
+            "Grouped" => new StageTracker(StageKind.Group, false),
+            _ => new StageTracker(StageKind.Opaque, false),
+        };
+    }
+
+    /// <summary>An input boundary of an async island: elements in the order they arrived from the island before.</summary>
+    internal static StageTracker ForInputBoundary() => new(StageKind.Queue, false);
+
+    /// <summary>Whether <paramref name="connection"/> has a push waiting to be handled downstream.</summary>
+    internal static bool IsPushing(GraphInterpreter.Connection connection) => (connection.PortState & GraphInterpreter.Pushing) != 0;
+}
