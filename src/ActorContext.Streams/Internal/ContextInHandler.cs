@@ -12,6 +12,7 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
     {
         var element = connection.Slot;
         var context = shell.Incoming(connection, element);
+        var pushing = shell.PushingOutlets(connection);
         ContextSnapshot.Restore(context);
         try
         {
@@ -19,7 +20,7 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         }
         finally
         {
-            shell.Handled(connection, element, context);
+            shell.Handled(connection, element, context, pushing);
             ContextSnapshot.Restore(shell.Materialization);
         }
     }

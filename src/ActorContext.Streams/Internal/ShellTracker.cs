@@ -30,6 +30,10 @@ internal sealed class ShellTracker
     private readonly object?[] _tagged;
     private readonly Dictionary<GraphStageLogic, StageTracker> _stages = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<GraphStageLogic, GraphInterpreter.Connection[]> _outlets = new(ReferenceEqualityComparer.Instance);
+
+    // Per connection: the stage that receives its elements and that stage's outgoing connections (none for a boundary).
+    private readonly StageTracker?[] _downstream;
+    private readonly GraphInterpreter.Connection[]?[] _downstreamOutlets;
     private bool _shortCircuitHooked;
     private bool _running;
 
@@ -65,6 +69,17 @@ internal sealed class ShellTracker
         foreach (var (logic, list) in outlets)
         {
             _outlets[logic] = [.. list];
+        }
+
+        _downstream = new StageTracker?[connections.Length];
+        _downstreamOutlets = new GraphInterpreter.Connection[]?[connections.Length];
+        for (var i = 0; i < connections.Length; i++)
+        {
+            if (connections[i].InOwner is { } owner and not GraphInterpreter.DownstreamBoundaryStageLogic)
+            {
+                _downstream[i] = StageFor(owner);
+                _downstreamOutlets[i] = _outlets.TryGetValue(owner, out var own) ? own : [];
+            }
         }
 
         Wrap();
@@ -144,44 +159,78 @@ internal sealed class ShellTracker
         return upstream.Left(element, Materialization);
     }
 
-    /// <summary>After the input handler of <paramref name="connection"/> handled <paramref name="element"/> under <paramref name="context"/>.</summary>
-    internal void Handled(GraphInterpreter.Connection connection, object element, ContextSnapshot? context)
+    /// <summary>Which outgoing connections of the stage receiving on <paramref name="connection"/> have a push waiting, as bits.</summary>
+    internal int PushingOutlets(GraphInterpreter.Connection connection)
     {
-        var logic = connection.InOwner;
-        if (logic is null or GraphInterpreter.DownstreamBoundaryStageLogic)
+        var outlets = _downstreamOutlets[connection.Id];
+        if (outlets is null)
+        {
+            return 0;
+        }
+
+        var bits = 0;
+        for (var i = 0; i < outlets.Length && i < 32; i++)
+        {
+            if (StageTracker.IsPushing(outlets[i]))
+            {
+                bits |= 1 << i;
+            }
+        }
+
+        return bits;
+    }
+
+    /// <summary>
+    /// After the input handler of <paramref name="connection"/> handled <paramref name="element"/> under
+    /// <paramref name="context"/>; <paramref name="pushingBefore"/> is what <see cref="PushingOutlets"/> said before it ran.
+    /// </summary>
+    internal void Handled(GraphInterpreter.Connection connection, object element, ContextSnapshot? context, int pushingBefore)
+    {
+        var stage = _downstream[connection.Id];
+        if (stage is null)
         {
             return;
         }
 
-        var stage = StageFor(logic);
-        if (stage.Kind == StageKind.PassThrough)
+        switch (stage.Kind)
         {
-            // What it pushed while handling the element was made from it: it goes on under what the handler ended with.
-            if (_outlets.TryGetValue(logic, out var outlets))
-            {
-                foreach (var outlet in outlets)
+            case StageKind.PassThrough:
+                // What it pushed while handling the element was made from it: it goes on under what the handler ended with.
+                var outlets = _downstreamOutlets[connection.Id]!;
+                for (var i = 0; i < outlets.Length && i < 32; i++)
                 {
-                    if (StageTracker.IsPushing(outlet) && !ReferenceEquals(_tagged[outlet.Id], outlet.Slot))
+                    if (IsNewPush(outlets[i], i, pushingBefore))
                     {
-                        _tags[outlet.Id] = ContextSnapshot.Current;
-                        _tagged[outlet.Id] = outlet.Slot;
+                        _tags[outlets[i].Id] = ContextSnapshot.Current;
+                        _tagged[outlets[i].Id] = outlets[i].Slot;
                     }
                 }
-            }
-        }
-        else if (stage.Kind != StageKind.Opaque && stage.Kind != StageKind.Queue || IsFlowQueue(logic))
-        {
-            stage.Arrived(element, context);
+
+                break;
+
+            case StageKind.Queue when stage.FedByCallbacks:
+                // SelectAsyncUnordered handles a task that completed at once right here: what it pushed now is that result.
+                var results = _downstreamOutlets[connection.Id]!;
+                for (var i = 0; i < results.Length && i < 32; i++)
+                {
+                    if (IsNewPush(results[i], i, pushingBefore))
+                    {
+                        stage.Arrived(results[i].Slot, context);
+                    }
+                }
+
+                break;
+
+            case StageKind.Queue:
+            case StageKind.Ordered:
+            case StageKind.Group:
+                stage.Arrived(element, context);
+                break;
         }
     }
 
-    // Queue stages fed by their input (Buffer, Throttle, Delay, InitialDelay) remember on arrival; Source.Queue and
-    // SelectAsyncUnordered are fed by async callbacks instead (see Intercept).
-    private static bool IsFlowQueue(GraphStageLogic logic)
-    {
-        var name = (logic.GetType().DeclaringType ?? logic.GetType()).Name;
-        return !name.StartsWith("SelectAsyncUnordered", StringComparison.Ordinal) && !name.StartsWith("QueueSource", StringComparison.Ordinal);
-    }
+    private static bool IsNewPush(GraphInterpreter.Connection outlet, int index, int pushingBefore) =>
+        (pushingBefore & (1 << index)) == 0 && StageTracker.IsPushing(outlet);
 
     /// <summary>An element that arrived from the island before (an async boundary) under <paramref name="context"/>.</summary>
     internal void BoundaryArrived(int input, object element, ContextSnapshot? context)
@@ -201,7 +250,7 @@ internal sealed class ShellTracker
         if (input.Logic is { } logic)
         {
             var stage = StageFor(logic);
-            if (stage.Kind == StageKind.Queue && !IsFlowQueue(logic) && AkkaInternals.TryCallbackElement(input.Event, out var element))
+            if (stage.Kind == StageKind.Queue && stage.FedByCallbacks && AkkaInternals.TryCallbackElement(input.Event, out var element))
             {
                 stage.Arrived(element, context);
             }

@@ -28,11 +28,18 @@ internal sealed class StageTracker
     private bool _groupStarted;
     private bool _groupMixed;
 
-    internal StageTracker(StageKind kind, bool mayDrop)
+    internal StageTracker(StageKind kind, bool mayDrop, bool fedByCallbacks = false)
     {
         Kind = kind;
         MayDrop = mayDrop;
+        FedByCallbacks = fedByCallbacks;
     }
+
+    /// <summary>
+    /// Whether the elements it pushes come from async callbacks (Source.Queue's offers, SelectAsyncUnordered's completed
+    /// tasks) rather than from its input.
+    /// </summary>
+    internal bool FedByCallbacks { get; }
 
     internal StageKind Kind { get; private set; }
 
@@ -213,10 +220,10 @@ internal sealed class StageTracker
             "Select" or "Where" or "Collect" or "Take" or "Skip" or "TakeWhile" or "SkipWhile" or "Log" or "Identity"
                 => new StageTracker(StageKind.PassThrough, false),
             "Buffer" => new StageTracker(StageKind.Queue, AkkaInternals.StageDrops(logic, "_overflowStrategy")),
-            "QueueSource" => new StageTracker(StageKind.Queue, AkkaInternals.StageDrops(logic, "_overflowStrategy")),
+            "QueueSource" => new StageTracker(StageKind.Queue, AkkaInternals.StageDrops(logic, "_overflowStrategy"), fedByCallbacks: true),
             "Delay" => new StageTracker(StageKind.Queue, AkkaInternals.DelayDrops(logic)),
             "Throttle" or "DelayInitial" => new StageTracker(StageKind.Queue, false),
-            "SelectAsyncUnordered" => new StageTracker(StageKind.Queue, true),
+            "SelectAsyncUnordered" => new StageTracker(StageKind.Queue, true, fedByCallbacks: true),
             "SelectAsync" => new StageTracker(AkkaInternals.StopsOnFailure(logic) ? StageKind.Ordered : StageKind.Opaque, false),
             "Grouped" => new StageTracker(StageKind.Group, false),
             _ => new StageTracker(StageKind.Opaque, false),
