@@ -32,7 +32,7 @@ internal abstract class ReceiveHook
     /// <summary>Receives <paramref name="message"/>, which arrived with <paramref name="context"/>, on <paramref name="cell"/>.</summary>
     internal abstract void Receive(ContextActorCell cell, object message, ContextSnapshot? context);
 
-    /// <summary>The hook for <paramref name="actor"/>, created under <paramref name="creationContext"/>; null for any actor not of Akka.Streams.</summary>
+    /// <summary>The hook for <paramref name="actor"/>, created under <paramref name="creationContext"/>; null for any actor but a stream's interpreter or an actor publisher.</summary>
     internal static ReceiveHook? For(ActorBase actor, ContextSnapshot? creationContext)
     {
         var type = actor.GetType();
@@ -47,7 +47,22 @@ internal abstract class ReceiveHook
             return s_interpreterHook.Value is { } create ? create(actor, creationContext) : new CreationContextHook(creationContext, everyMessage: true);
         }
 
-        return new CreationContextHook(creationContext, everyMessage: false);
+        // Other stream actors (the supervisor that materializes, for one) handle each message for its own sender.
+        return IsPublisher(type) ? new CreationContextHook(creationContext, everyMessage: false) : null;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is an actor publisher (it hands buffered elements on when demand arrives).</summary>
+    private static bool IsPublisher(Type type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition().FullName == "Akka.Streams.Actors.ActorPublisher`1")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Func<ActorBase, ContextSnapshot?, ReceiveHook>? FindInterpreterHook()
