@@ -12,10 +12,11 @@ public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit
     private const int Elements = 40;
 
     [Fact]
-    public async Task SourceActorRef_TellFromConcurrentCallers_ElementsRunUnderTheirOwnIdOrNone()
+    public async Task SourceActorRef_BurstToldFromConcurrentCallersWaitingForDemand_EachElementRunsUnderItsOwnId()
     {
         var seen = new Sightings();
         var (source, done) = Source.ActorRef<int>(Elements, OverflowStrategy.DropHead)
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
             .Select(e => seen.Saw("select", e))
             .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
             .Run(Materializer);
@@ -29,7 +30,7 @@ public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit
         await AwaitConditionAsync(() => Task.FromResult(seen.Count("for-each") == Elements), Timeout);
         source.Tell(PoisonPill.Instance);
 
-        AssertNone(seen.UnderAnotherElementsId());
+        AssertNone(seen.NotOwnId());
     }
 
     [Fact]
@@ -80,6 +81,7 @@ public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit
         var seen = new Sightings();
         var receiver = Sys.ActorOf(Props.Create(() => new Recorder(seen, "sink-actor-ref-with-ack", "ack")));
         var queue = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
             .To(Sink.ActorRefWithAck<int>(receiver, "init", "ack", "done"))
             .Run(Materializer);
         await Task.Delay(200);

@@ -50,12 +50,14 @@ public class SourceQueueTests(ITestOutputHelper output) : StreamContextTestKit(o
     }
 
     [Fact]
-    public async Task OfferAsync_AcrossAsyncBoundary_EachElementKeepsItsIdOnBothSides()
+    public async Task OfferAsync_ThrottledOnBothSidesOfAsyncBoundaries_EachElementKeepsItsIdOnEverySide()
     {
         var seen = new Sightings();
         var (queue, done) = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(20, TimeSpan.FromMilliseconds(100), 1, ThrottleMode.Shaping)
             .Select(e => seen.Saw("before-async", e))
             .Async()
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
             .Select(e => seen.Saw("after-async", e))
             .Async()
             .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)

@@ -13,7 +13,8 @@ public class StageTests(ITestOutputHelper output) : StreamContextTestKit(output)
     private async Task<Sightings> RunThrough(Func<Source<int, ISourceQueueWithComplete<int>>, Sightings, Source<int, ISourceQueueWithComplete<int>>> stages, int expected = Elements)
     {
         var seen = new Sightings();
-        var (queue, done) = stages(Source.Queue<int>(Elements, OverflowStrategy.Backpressure), seen)
+        // The throttle keeps offered elements waiting in the queue's buffer, so they leave on later demand.
+        var (queue, done) = stages(Source.Queue<int>(Elements, OverflowStrategy.Backpressure).Throttle(20, TimeSpan.FromMilliseconds(100), 1, ThrottleMode.Shaping), seen)
             .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
             .Run(Materializer);
         await Task.Delay(200);
@@ -103,6 +104,7 @@ public class StageTests(ITestOutputHelper output) : StreamContextTestKit(output)
     {
         var seen = new Sightings();
         var (queue, done) = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(1, TimeSpan.FromMilliseconds(2), 1, ThrottleMode.Shaping)
             .Grouped(4)
             .ToMaterialized(Sink.ForEach<IEnumerable<int>>(group =>
             {

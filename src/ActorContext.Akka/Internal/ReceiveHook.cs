@@ -18,16 +18,16 @@ namespace ActorContext.Akka.Internal;
 /// Without the ActorContext.Streams package, these actors run under the context they were created with — the one the
 /// stream was materialized in — except that a publisher handles the elements told to it under their own context:
 /// no element ever runs under another element's context. ActorContext.Streams (found by name, so this package does not
-/// depend on Akka.Streams) replaces the interpreter's hook with one that carries each element's context.
+/// depend on Akka.Streams) replaces these hooks with ones that carry each element's context.
 /// </para>
 /// </remarks>
 internal abstract class ReceiveHook
 {
     private const string StreamsNamespace = "Akka.Streams";
     private const string InterpreterType = "Akka.Streams.Implementation.Fusing.ActorGraphInterpreter";
-    private const string StreamsHookFactory = "ActorContext.Streams.Internal.InterpreterHookFactory, ActorContext.Streams";
+    private const string StreamsHookFactory = "ActorContext.Streams.Internal.StreamHooks, ActorContext.Streams";
 
-    private static readonly Lazy<Func<ActorBase, ContextSnapshot?, ReceiveHook>?> s_interpreterHook = new(FindInterpreterHook);
+    private static readonly Lazy<Func<ActorBase, ContextSnapshot?, ReceiveHook?>?> s_streamsHook = new(FindStreamsHook);
 
     /// <summary>Receives <paramref name="message"/>, which arrived with <paramref name="context"/>, on <paramref name="cell"/>.</summary>
     internal abstract void Receive(ContextActorCell cell, object message, ContextSnapshot? context);
@@ -42,13 +42,21 @@ internal abstract class ReceiveHook
             return null;
         }
 
-        if (type.FullName == InterpreterType)
+        var interpreter = type.FullName == InterpreterType;
+        if (!interpreter && !IsPublisher(type))
         {
-            return s_interpreterHook.Value is { } create ? create(actor, creationContext) : new CreationContextHook(creationContext, everyMessage: true);
+            // Other stream actors (the supervisor that materializes, for one) handle each message for its own sender.
+            return null;
         }
 
-        // Other stream actors (the supervisor that materializes, for one) handle each message for its own sender.
-        return IsPublisher(type) ? new CreationContextHook(creationContext, everyMessage: false) : null;
+        return s_streamsHook.Value?.Invoke(actor, creationContext) ?? new CreationContextHook(creationContext, everyMessage: interpreter);
+    }
+
+    /// <summary>Whether <paramref name="message"/> is one of Akka.Streams' own (demand, cancellation, subscription) rather than an element.</summary>
+    internal static bool IsStreamsProtocol(object message)
+    {
+        var ns = message.GetType().Namespace ?? string.Empty;
+        return ns == StreamsNamespace || ns.StartsWith(StreamsNamespace + ".", StringComparison.Ordinal);
     }
 
     /// <summary>Whether <paramref name="type"/> is an actor publisher (it hands buffered elements on when demand arrives).</summary>
@@ -65,12 +73,12 @@ internal abstract class ReceiveHook
         return false;
     }
 
-    private static Func<ActorBase, ContextSnapshot?, ReceiveHook>? FindInterpreterHook()
+    private static Func<ActorBase, ContextSnapshot?, ReceiveHook?>? FindStreamsHook()
     {
         var method = Type.GetType(StreamsHookFactory, throwOnError: false)?.GetMethod(
             "Create",
             global::System.Reflection.BindingFlags.Static | global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.NonPublic);
-        return method?.CreateDelegate<Func<ActorBase, ContextSnapshot?, ReceiveHook>>();
+        return method?.CreateDelegate<Func<ActorBase, ContextSnapshot?, ReceiveHook?>>();
     }
 
     /// <summary>
@@ -84,12 +92,6 @@ internal abstract class ReceiveHook
             var own = everyMessage || IsStreamsProtocol(message) ? creationContext : context;
             ContextSnapshot.Restore(own);
             cell.ReceiveUnhooked(message);
-        }
-
-        private static bool IsStreamsProtocol(object message)
-        {
-            var ns = message.GetType().Namespace ?? string.Empty;
-            return ns == StreamsNamespace || ns.StartsWith(StreamsNamespace + ".", StringComparison.Ordinal);
         }
     }
 }

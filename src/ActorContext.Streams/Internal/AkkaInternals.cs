@@ -102,6 +102,12 @@ internal static class AkkaInternals
         logic.GetType().GetField("_decider", Instance)?.GetValue(logic) is Decider decider
         && decider == Deciders.StoppingDecider;
 
+    /// <summary>Reads how many elements the stage logic keeps in its <c>_buffer</c> list; null if it has none.</summary>
+    internal static Func<int>? BufferCount(GraphStageLogic logic) =>
+        logic.GetType().GetField("_buffer", Instance) is { } field && field.GetValue(logic) is System.Collections.ICollection buffer
+            ? () => buffer.Count
+            : null;
+
     private static object? StageField(GraphStageLogic logic, string field)
     {
         var stage = logic.GetType().GetField("_stage", Instance)?.GetValue(logic);

@@ -13,6 +13,7 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         var element = connection.Slot;
         var context = shell.Incoming(connection, element);
         var pushing = shell.PushingOutlets(connection);
+        var held = shell.Held(connection);
         ContextSnapshot.Restore(context);
         try
         {
@@ -20,7 +21,7 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         }
         finally
         {
-            shell.Handled(connection, element, context, pushing);
+            shell.Handled(connection, element, context, pushing, held);
             ContextSnapshot.Restore(shell.Materialization);
         }
     }

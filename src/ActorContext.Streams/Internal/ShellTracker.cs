@@ -159,6 +159,9 @@ internal sealed class ShellTracker
         return upstream.Left(element, Materialization);
     }
 
+    /// <summary>How many elements the stage receiving on <paramref name="connection"/> holds, for stages that tell (see <see cref="StageKind.AckSender"/>).</summary>
+    internal int Held(GraphInterpreter.Connection connection) => _downstream[connection.Id] is { Held: { } held } ? held() : 0;
+
     /// <summary>Which outgoing connections of the stage receiving on <paramref name="connection"/> have a push waiting, as bits.</summary>
     internal int PushingOutlets(GraphInterpreter.Connection connection)
     {
@@ -184,7 +187,7 @@ internal sealed class ShellTracker
     /// After the input handler of <paramref name="connection"/> handled <paramref name="element"/> under
     /// <paramref name="context"/>; <paramref name="pushingBefore"/> is what <see cref="PushingOutlets"/> said before it ran.
     /// </summary>
-    internal void Handled(GraphInterpreter.Connection connection, object element, ContextSnapshot? context, int pushingBefore)
+    internal void Handled(GraphInterpreter.Connection connection, object element, ContextSnapshot? context, int pushingBefore, int heldBefore)
     {
         var stage = _downstream[connection.Id];
         if (stage is null)
@@ -226,6 +229,12 @@ internal sealed class ShellTracker
             case StageKind.Group:
                 stage.Arrived(element, context);
                 break;
+
+            case StageKind.AckSender:
+                // It added the element to its buffer and, if the actor had acknowledged, sent the oldest one.
+                stage.Arrived(element, context);
+                stage.Sent(heldBefore + 1 - stage.Held!());
+                break;
         }
     }
 
@@ -256,7 +265,29 @@ internal sealed class ShellTracker
             }
         }
 
-        if (context is null || context.IsEmpty || ReferenceEquals(context, Materialization))
+        // The handler runs under the context of the element it handles: the one it brought for the stages that push what
+        // their callbacks bring, the oldest kept element for an acknowledgement; under the materialization context for
+        // any other (a timer, a stage actor, a third-party stage), which may handle any element.
+        StageTracker? sender = null;
+        if (input.Logic is { } owner && StageFor(owner) is { } tracked)
+        {
+            if (tracked.Kind == StageKind.AckSender)
+            {
+                sender = tracked;
+                var head = tracked.PeekHead(out var any);
+                context = any ? head : Materialization;
+            }
+            else if (!tracked.FedByCallbacks)
+            {
+                context = Materialization;
+            }
+        }
+        else
+        {
+            context = Materialization;
+        }
+
+        if (sender is null && (context is null || context.IsEmpty || ReferenceEquals(context, Materialization)))
         {
             return input;
         }
@@ -265,6 +296,7 @@ internal sealed class ShellTracker
         var materialization = Materialization;
         return new ActorGraphInterpreter.AsyncInput(input.Shell, input.Logic, input.Event, input.Promise, evt =>
         {
+            var held = sender?.Held!() ?? 0;
             ContextSnapshot.Restore(context);
             try
             {
@@ -272,6 +304,7 @@ internal sealed class ShellTracker
             }
             finally
             {
+                sender?.Sent(held - sender.Held!());
                 ContextSnapshot.Restore(materialization);
             }
         });

@@ -17,4 +17,10 @@ internal enum StageKind : byte
 
     /// <summary>Pushes one element made of several (Grouped): their common context, or the materialization context when they differ.</summary>
     Group,
+
+    /// <summary>
+    /// A sink that keeps elements and tells them to an actor in arrival order, one per acknowledgement
+    /// (Sink.ActorRefWithAck): the acknowledgement's handler runs under the context of the element it sends.
+    /// </summary>
+    AckSender,
 }

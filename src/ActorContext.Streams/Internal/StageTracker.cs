@@ -63,6 +63,7 @@ internal sealed class StageTracker
         {
             case StageKind.Queue:
             case StageKind.Ordered:
+            case StageKind.AckSender:
                 if (_count == MaxRemembered)
                 {
                     GiveUp();
@@ -125,6 +126,25 @@ internal sealed class StageTracker
                 return materialization;
         }
     }
+
+    /// <summary>The context of the oldest remembered element, which an <see cref="StageKind.AckSender"/> sends next; null when none is remembered.</summary>
+    internal ContextSnapshot? PeekHead(out bool any)
+    {
+        any = _count > 0;
+        return any ? _contexts[_head] : null;
+    }
+
+    /// <summary>Forgets the <paramref name="count"/> oldest remembered elements (they were sent).</summary>
+    internal void Sent(int count)
+    {
+        for (var i = 0; i < count && _count > 0; i++)
+        {
+            TakeHead();
+        }
+    }
+
+    /// <summary>How many elements the stage holds now, as far as it tells (Sink.ActorRefWithAck's buffer); -1 if unknown.</summary>
+    internal Func<int>? Held { get; init; }
 
     private ContextSnapshot? TakeHead()
     {
@@ -226,6 +246,8 @@ internal sealed class StageTracker
             "SelectAsyncUnordered" => new StageTracker(StageKind.Queue, true, fedByCallbacks: true),
             "SelectAsync" => new StageTracker(AkkaInternals.StopsOnFailure(logic) ? StageKind.Ordered : StageKind.Opaque, false),
             "Grouped" => new StageTracker(StageKind.Group, false),
+            "ActorRefBackpressureSinkStage" when AkkaInternals.BufferCount(logic) is { } held
+                => new StageTracker(StageKind.AckSender, false) { Held = held },
             _ => new StageTracker(StageKind.Opaque, false),
         };
     }
