@@ -15,12 +15,14 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         var pushing = shell.PushingOutlets(connection);
         var held = shell.Held(connection);
         ContextSnapshot.Restore(context);
+        var trace = ElementTrace.Enter(context);
         try
         {
             inner.OnPush();
         }
         finally
         {
+            ElementTrace.Exit(trace);
             shell.Handled(connection, element, context, pushing, held);
             ContextSnapshot.Restore(shell.Materialization);
         }
