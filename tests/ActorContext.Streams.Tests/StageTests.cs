@@ -140,4 +140,25 @@ public class StageTests(ITestOutputHelper output) : StreamContextTestKit(output)
             Elements / 2);
         AssertNone(seen.NotOwnId());
     }
+
+    [Fact]
+    public async Task EqualElementsFromDistinctRequests_WaitingInQueueAndBuffer_EachRequestsIdSeenOnceDownstream()
+    {
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var (queue, done) = Source.Queue<string>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(20, TimeSpan.FromMilliseconds(100), 1, ThrottleMode.Shaping)
+            .Buffer(Elements, OverflowStrategy.Backpressure)
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
+            .ToMaterialized(Sink.ForEach<string>(_ => ids.Add(Seen())), Keep.Both)
+            .Run(Materializer);
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, _ => queue.OfferAsync("same"));
+        queue.Complete();
+        await done.WaitAsync(Timeout);
+
+        var expected = Enumerable.Range(0, Elements).Select(IdOf).Order().ToList();
+        var actual = ids.Order().ToList();
+        AssertNone([.. expected.Except(actual).Select(id => $"{id} never seen"), .. actual.GroupBy(id => id).Where(g => g.Count() > 1 || !expected.Contains(g.Key)).Select(g => $"{g.Key} seen {g.Count()} time(s)")]);
+    }
 }

@@ -21,7 +21,7 @@ internal static class AkkaInternals
     private static readonly FieldInfo? s_shellShortCircuit = typeof(GraphInterpreterShell).GetField("_enqueueToShortCircuit", Instance);
     private static readonly FieldInfo? s_shellInputs = typeof(GraphInterpreterShell).GetField("_inputs", Instance);
 
-    private static readonly ConcurrentDictionary<Type, Func<object, object?>?> s_callbackElement = new();
+    private static readonly ConcurrentDictionary<Type, Func<object?, object, bool>?> s_callbackMatchers = new();
 
     /// <summary>The shell an interpreter actor was created with; null if it cannot be read.</summary>
     internal static GraphInterpreterShell? InitialShell(ActorGraphInterpreter actor) => s_initialShell?.GetValue(actor) as GraphInterpreterShell;
@@ -40,28 +40,14 @@ internal static class AkkaInternals
     internal static void SetShortCircuit(GraphInterpreterShell shell, Action<object> enqueue) => s_shellShortCircuit?.SetValue(shell, enqueue);
 
     /// <summary>
-    /// The element an async callback brings to a stage that pushes it: a <c>Source.Queue</c> offer's element, or the
-    /// value of a task that succeeded (SelectAsyncUnordered); false for any other event.
+    /// For an async callback event that brings an element a stage pushes (a <c>Source.Queue</c> offer, the result of
+    /// a SelectAsyncUnordered task): a test of whether a pushed element is that element, reading the event's element
+    /// without boxing it; null for any other event.
     /// </summary>
-    internal static bool TryCallbackElement(object? evt, out object? element)
-    {
-        element = null;
-        if (evt is null)
-        {
-            return false;
-        }
+    internal static Func<object?, object, bool>? CallbackElementMatcher(object? evt) =>
+        evt is null ? null : s_callbackMatchers.GetOrAdd(evt.GetType(), static type => Matcher(type));
 
-        var read = s_callbackElement.GetOrAdd(evt.GetType(), static type => ElementReader(type));
-        if (read is null)
-        {
-            return false;
-        }
-
-        element = read(evt);
-        return element is not null;
-    }
-
-    private static Func<object, object?>? ElementReader(Type type)
+    private static Func<object?, object, bool>? Matcher(Type type)
     {
         if (!type.IsGenericType)
         {
@@ -69,18 +55,39 @@ internal static class AkkaInternals
         }
 
         var definition = type.GetGenericTypeDefinition().FullName;
-        var parameter = Expression.Parameter(typeof(object));
-        var typed = Expression.Convert(parameter, type);
-        Expression? body = definition switch
+        var remembered = Expression.Parameter(typeof(object));
+        var pushed = Expression.Parameter(typeof(object));
+        var typed = Expression.Convert(remembered, type);
+        var elementType = type.GetGenericArguments()[^1];
+        Expression? element = null;
+        Expression? valid = null;
+        switch (definition)
         {
-            "Akka.Streams.Implementation.QueueSource`1+Offer`1" when type.GetProperty("Element", Instance) is { } element
-                => Expression.Property(typed, element),
-            "Akka.Util.Result`1" when type.GetField("IsSuccess") is { } success && type.GetField("Value") is { } value
-                => Expression.Condition(Expression.Field(typed, success), Expression.Convert(Expression.Field(typed, value), typeof(object)), Expression.Constant(null)),
-            _ => null,
-        };
+            case "Akka.Streams.Implementation.QueueSource`1+Offer`1" when type.GetProperty("Element", Instance) is { } property:
+                element = Expression.Property(typed, property);
+                break;
+            case "Akka.Util.Result`1" when type.GetField("IsSuccess") is { } success && type.GetField("Value") is { } value:
+                element = Expression.Field(typed, value);
+                valid = Expression.Field(typed, success);
+                break;
+        }
 
-        return body is null ? null : Expression.Lambda<Func<object, object?>>(Expression.Convert(body, typeof(object)), parameter).Compile();
+        if (element is null)
+        {
+            return null;
+        }
+
+        // remembered is of the event type and pushed is the event's element, compared as the stage's element type.
+        var comparer = typeof(EqualityComparer<>).MakeGenericType(elementType);
+        var equals = Expression.Call(
+            Expression.Property(null, comparer.GetProperty("Default")!),
+            comparer.GetMethod("Equals", [elementType, elementType])!,
+            element,
+            Expression.Convert(pushed, elementType));
+        Expression body = Expression.AndAlso(
+            Expression.AndAlso(Expression.TypeIs(remembered, type), Expression.TypeIs(pushed, elementType)),
+            valid is null ? equals : Expression.AndAlso(valid, equals));
+        return Expression.Lambda<Func<object?, object, bool>>(body, remembered, pushed).Compile();
     }
 
     /// <summary>Whether the stage behind <paramref name="logic"/> has an <see cref="OverflowStrategy"/> field that drops elements.</summary>

@@ -218,7 +218,7 @@ internal sealed class ShellTracker
                 {
                     if (IsNewPush(results[i], i, pushingBefore))
                     {
-                        stage.Arrived(results[i].Slot, context);
+                        stage.Arrived(new StageTracker.PushedAtOnce(results[i].Slot), context);
                     }
                 }
 
@@ -259,9 +259,11 @@ internal sealed class ShellTracker
         if (input.Logic is { } logic)
         {
             var stage = StageFor(logic);
-            if (stage.Kind == StageKind.Queue && stage.FedByCallbacks && AkkaInternals.TryCallbackElement(input.Event, out var element))
+            if (stage.Kind == StageKind.Queue && stage.FedByCallbacks && AkkaInternals.CallbackElementMatcher(input.Event) is { } matcher)
             {
-                stage.Arrived(element, context);
+                // One matcher serves both what callbacks brought and results pushed at once (see Handled).
+                stage.MatchCallbacks(matcher);
+                stage.Arrived(input.Event, context);
             }
         }
 

@@ -162,7 +162,7 @@ internal sealed class StageTracker
         var found = -1;
         for (var i = 0; i < _count; i++)
         {
-            if (Same(_elements[(_head + i) & mask], pushed))
+            if (Matches(_elements[(_head + i) & mask], pushed))
             {
                 found = i;
                 break;
@@ -183,7 +183,7 @@ internal sealed class StageTracker
             for (var i = found + 1; i < _count; i++)
             {
                 var at = (_head + i) & mask;
-                if (Same(_elements[at], pushed) && !ReferenceEquals(_contexts[at], context))
+                if (Matches(_elements[at], pushed) && !ReferenceEquals(_contexts[at], context))
                 {
                     context = materialization;
                     break;
@@ -199,8 +199,31 @@ internal sealed class StageTracker
         return context;
     }
 
+    /// <summary>
+    /// How a remembered entry is compared with a pushed element: the element itself, or, for stages fed by callbacks,
+    /// the callback's event (so its element is not boxed to be remembered).
+    /// </summary>
+    internal Func<object?, object, bool> Matches { get; private set; } = Same;
+
+    /// <summary>Compares remembered callback events with <paramref name="matcher"/> (see <see cref="AkkaInternals.CallbackElementMatcher"/>).</summary>
+    internal void MatchCallbacks(Func<object?, object, bool> matcher)
+    {
+        if (_callbackMatcher == matcher)
+        {
+            return;
+        }
+
+        _callbackMatcher = matcher;
+        Matches = (remembered, pushed) => remembered is PushedAtOnce at ? Same(at.Element, pushed) : matcher(remembered, pushed);
+    }
+
+    private Func<object?, object, bool>? _callbackMatcher;
+
+    /// <summary>An element a callback-fed stage pushed while handling its input (SelectAsyncUnordered's task that completed at once).</summary>
+    internal sealed record PushedAtOnce(object Element);
+
     private static bool Same(object? remembered, object pushed) =>
-        ReferenceEquals(remembered, pushed) || (remembered is not null && remembered.Equals(pushed));
+        ReferenceEquals(remembered, pushed) || (remembered is PushedAtOnce at ? Same(at.Element, pushed) : remembered is not null && remembered.Equals(pushed));
 
     private void Grow()
     {
