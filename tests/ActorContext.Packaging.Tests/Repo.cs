@@ -12,6 +12,7 @@ internal static class Repo
         "ActorContext.TestKit",
         "ActorContext.Remote",
         "ActorContext.OpenTelemetry",
+        "ActorContext.Streams",
     ];
 
     private static readonly Lazy<string> s_root = new(() =>
