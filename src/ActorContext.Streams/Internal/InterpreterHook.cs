@@ -35,9 +35,9 @@ internal sealed class InterpreterHook : ReceiveHook
         ContextSnapshot.Restore(_materialization);
         if (message is ActorGraphInterpreter.IBoundaryEvent boundary && TrackerFor(boundary.Shell) is { } tracker)
         {
-            if (message is ActorGraphInterpreter.AsyncInput input)
+            if (message is ActorGraphInterpreter.AsyncInput input && tracker.Intercept(input, context) is { } wrapped)
             {
-                message = tracker.Intercept(input, context);
+                message = wrapped;
             }
             else if (message is ActorGraphInterpreter.OnNext next)
             {

@@ -126,10 +126,24 @@ internal sealed class ShellTracker
 
         // Once the shell has run, a handler found unwrapped was swapped in by its stage.
         _running = _shell.IsInitialized;
-        if (!_shortCircuitHooked && _shell.IsInitialized && AkkaInternals.ShortCircuit(_shell) is { } enqueue)
+        if (!_shortCircuitHooked && _shell.IsInitialized)
         {
             _shortCircuitHooked = true;
-            AkkaInternals.SetShortCircuit(_shell, input => enqueue(input is ActorGraphInterpreter.AsyncInput async ? Intercept(async, ContextSnapshot.Current) : input));
+            HookShortCircuit();
+        }
+    }
+
+    /// <summary>
+    /// Async callbacks a stage invokes from the interpreter's own thread skip the mailbox: they are intercepted where
+    /// the shell queues them, under the context of the code that invoked them (a separate method, so the closure is
+    /// only made here).
+    /// </summary>
+    private void HookShortCircuit()
+    {
+        if (AkkaInternals.ShortCircuit(_shell) is { } enqueue)
+        {
+            AkkaInternals.SetShortCircuit(_shell, input =>
+                enqueue(input is ActorGraphInterpreter.AsyncInput async && Intercept(async, ContextSnapshot.Current) is { } wrapped ? wrapped : input));
         }
     }
 
@@ -254,7 +268,8 @@ internal sealed class ShellTracker
     /// An async callback (an offer, a completed task, a timer, a message to a stage actor) invoked under
     /// <paramref name="context"/>: remembered for stages that push what it brings, and handled under that context.
     /// </summary>
-    internal ActorGraphInterpreter.AsyncInput Intercept(ActorGraphInterpreter.AsyncInput input, ContextSnapshot? context)
+    /// <returns>The input with its handler wrapped, or null when it is to be handled as it is.</returns>
+    internal ActorGraphInterpreter.AsyncInput? Intercept(ActorGraphInterpreter.AsyncInput input, ContextSnapshot? context)
     {
         if (input.Logic is { } logic)
         {
@@ -291,9 +306,15 @@ internal sealed class ShellTracker
 
         if (sender is null && (context is null || context.IsEmpty || ReferenceEquals(context, Materialization)))
         {
-            return input;
+            return null;
         }
 
+        return WithContext(input, context, sender);
+    }
+
+    /// <summary><paramref name="input"/> with its handler run under <paramref name="context"/> (a separate method, so the closure is only made here).</summary>
+    private ActorGraphInterpreter.AsyncInput WithContext(ActorGraphInterpreter.AsyncInput input, ContextSnapshot? context, StageTracker? sender)
+    {
         var handler = input.Handler;
         var materialization = Materialization;
         return new ActorGraphInterpreter.AsyncInput(input.Shell, input.Logic, input.Event, input.Promise, evt =>
