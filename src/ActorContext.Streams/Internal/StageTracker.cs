@@ -214,8 +214,12 @@ internal sealed class StageTracker
         }
 
         _callbackMatcher = matcher;
-        Matches = (remembered, pushed) => remembered is PushedAtOnce at ? Same(at.Element, pushed) : matcher(remembered, pushed);
+        Matches = Combined(matcher);
     }
+
+    // A separate method: a lambda capturing the parameter above would allocate its closure on every call.
+    private static Func<object?, object, bool> Combined(Func<object?, object, bool> matcher) =>
+        (remembered, pushed) => remembered is PushedAtOnce at ? Same(at.Element, pushed) : matcher(remembered, pushed);
 
     private Func<object?, object, bool>? _callbackMatcher;
 
