@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 
 namespace ActorContext.Streams.Tests;
 
-public class SourceQueueTests(ITestOutputHelper output) : StreamContextTestKit(output)
+public class SourceQueueTests(ITestOutputHelper output)
+    : StreamContextTestKit(output, "held-dispatcher { type = ForkJoinDispatcher, throughput = 100, dedicated-thread-pool { thread-count = 1 } }")
 {
     private const int Elements = 40;
 
@@ -73,19 +74,49 @@ public class SourceQueueTests(ITestOutputHelper output) : StreamContextTestKit(o
     }
 
     [Fact]
-    public async Task OfferAsync_BeforeTheStreamStarted_NeverRunsUnderAnotherElementsId()
+    public async Task OfferAsync_BeforeTheStreamStarted_EachElementRunsUnderItsOwnId()
     {
+        // The stream runs on a one-thread dispatcher that a blocked actor holds: it cannot start until released, so
+        // every offer below is made before the stream started.
         var seen = new Sightings();
+        using var gate = new ManualResetEventSlim(false);
+        using var blocked = new ManualResetEventSlim(false);
+        var blocker = Sys.ActorOf(Props.Create(() => new Blocker(gate, blocked)).WithDispatcher(HeldDispatcher));
+        blocker.Tell("block");
+        Assert.True(blocked.Wait(Timeout), "the dispatcher was not held");
+
         var (queue, done) = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
             .Select(e => seen.Saw("select", e))
             .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
+            .WithAttributes(ActorAttributes.CreateDispatcher(HeldDispatcher))
             .Run(Materializer);
 
-        await OfferConcurrently(Elements, e => queue.OfferAsync(e));
+        var offered = new CountdownEvent(Elements);
+        var offers = OfferConcurrently(Elements, e =>
+        {
+            var offer = queue.OfferAsync(e);
+            offered.Signal();
+            return offer;
+        });
+        Assert.True(offered.Wait(Timeout), "not every offer was made");
+        Assert.True(seen.Count("select") == 0, "the stream ran before it was released: these offers were not made before it started");
+        gate.Set();
+        await offers;
         queue.Complete();
         await done.WaitAsync(Timeout);
 
         Assert.Equal(Elements, seen.Count("for-each"));
-        AssertNone(seen.UnderAnotherElementsId());
+        AssertNone(seen.NotOwnId());
+    }
+
+    private const string HeldDispatcher = "held-dispatcher";
+
+    private sealed class Blocker : ReceiveActor
+    {
+        public Blocker(ManualResetEventSlim gate, ManualResetEventSlim blocked) => Receive<string>(_ =>
+        {
+            blocked.Set();
+            gate.Wait();
+        });
     }
 }

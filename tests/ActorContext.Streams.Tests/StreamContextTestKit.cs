@@ -17,8 +17,8 @@ public abstract class StreamContextTestKit : global::Akka.TestKit.Xunit2.TestKit
 
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    protected StreamContextTestKit(ITestOutputHelper output)
-        : base(ConfigurationFactory.Empty.WithMessageContext(), output: output)
+    protected StreamContextTestKit(ITestOutputHelper output, string hocon = "")
+        : base(ConfigurationFactory.ParseString(hocon).WithMessageContext(), output: output)
     {
         Materializer = Sys.Materializer();
     }

@@ -80,6 +80,7 @@ internal sealed class ContextActorCell : ActorCell
         var settings = MessageContextSettings.For(system);
         _restoreAfterReceive = settings.RestoreAfterReceive;
         _dropExpiredSetting = settings.DropExpired;
+        ReceiveHook.Prepare(props);
     }
 
     protected override void ReceiveMessage(object message)

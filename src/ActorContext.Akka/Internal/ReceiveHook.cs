@@ -73,6 +73,24 @@ internal abstract class ReceiveHook
         return false;
     }
 
+    private static readonly Lazy<Action<object?[]?>?> s_streamsPrepare = new(() =>
+        Type.GetType(StreamsHookFactory, throwOnError: false)?.GetMethod(
+            "Prepare",
+            global::System.Reflection.BindingFlags.Static | global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.NonPublic)
+            ?.CreateDelegate<Action<object?[]?>>());
+
+    /// <summary>
+    /// Called when an actor is created (on the creating thread, before its constructor runs): for a stream's
+    /// interpreter, lets ActorContext.Streams see the stream before materialization returns and anything is offered.
+    /// </summary>
+    internal static void Prepare(Props props)
+    {
+        if (props.Type?.FullName == InterpreterType && s_streamsPrepare.Value is { } prepare)
+        {
+            prepare(props.Arguments);
+        }
+    }
+
     private static Func<ActorBase, ContextSnapshot?, ReceiveHook?>? FindStreamsHook()
     {
         var method = Type.GetType(StreamsHookFactory, throwOnError: false)?.GetMethod(

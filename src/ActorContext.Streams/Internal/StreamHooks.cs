@@ -12,4 +12,13 @@ internal static class StreamHooks
         ActorGraphInterpreter interpreter => new InterpreterHook(interpreter, materialization),
         _ => PublisherHook.Create(actor, materialization),
     };
+
+    /// <summary>Called when an interpreter actor is created, before materialization returns (see <see cref="PreStartOffers"/>).</summary>
+    internal static void Prepare(object?[]? arguments)
+    {
+        if (arguments is [GraphInterpreterShell shell, ..])
+        {
+            PreStartOffers.Capture(shell);
+        }
+    }
 }
