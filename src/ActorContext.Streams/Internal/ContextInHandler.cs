@@ -13,7 +13,6 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         var element = connection.Slot;
         var context = shell.Incoming(connection, element);
         var pushing = shell.PushingOutlets(connection);
-        var held = shell.Held(connection);
         ContextSnapshot.Restore(context);
         var trace = ElementTrace.Enter(context);
         try
@@ -23,7 +22,7 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         finally
         {
             ElementTrace.Exit(trace);
-            shell.Handled(connection, element, context, pushing, held);
+            shell.Handled(connection, element, context, pushing);
             ContextSnapshot.Restore(shell.Materialization);
         }
     }

@@ -173,9 +173,6 @@ internal sealed class ShellTracker
         return upstream.Left(element, Materialization);
     }
 
-    /// <summary>How many elements the stage receiving on <paramref name="connection"/> holds, for stages that tell (see <see cref="StageKind.AckSender"/>).</summary>
-    internal int Held(GraphInterpreter.Connection connection) => _downstream[connection.Id] is { Held: { } held } ? held() : 0;
-
     /// <summary>Which outgoing connections of the stage receiving on <paramref name="connection"/> have a push waiting, as bits.</summary>
     internal int PushingOutlets(GraphInterpreter.Connection connection)
     {
@@ -201,7 +198,7 @@ internal sealed class ShellTracker
     /// After the input handler of <paramref name="connection"/> handled <paramref name="element"/> under
     /// <paramref name="context"/>; <paramref name="pushingBefore"/> is what <see cref="PushingOutlets"/> said before it ran.
     /// </summary>
-    internal void Handled(GraphInterpreter.Connection connection, object element, ContextSnapshot? context, int pushingBefore, int heldBefore)
+    internal void Handled(GraphInterpreter.Connection connection, object element, ContextSnapshot? context, int pushingBefore)
     {
         var stage = _downstream[connection.Id];
         if (stage is null)
@@ -247,7 +244,7 @@ internal sealed class ShellTracker
             case StageKind.AckSender:
                 // It added the element to its buffer and, if the actor had acknowledged, sent the oldest one.
                 stage.Arrived(element, context);
-                stage.Sent(heldBefore + 1 - stage.Held!());
+                stage.SyncHeld();
                 break;
         }
     }
@@ -282,44 +279,32 @@ internal sealed class ShellTracker
             }
         }
 
-        // The handler runs under the context of the element it handles: the one it brought for the stages that push what
-        // their callbacks bring, the oldest kept element for an acknowledgement; under the materialization context for
-        // any other (a timer, a stage actor, a third-party stage), which may handle any element.
-        StageTracker? sender = null;
-        if (input.Logic is { } owner && StageFor(owner) is { } tracked)
-        {
-            if (tracked.Kind == StageKind.AckSender)
-            {
-                sender = tracked;
-                var head = tracked.PeekHead(out var any);
-                context = any ? head : Materialization;
-            }
-            else if (!tracked.FedByCallbacks)
-            {
-                context = Materialization;
-            }
-        }
-        else
-        {
-            context = Materialization;
-        }
-
-        if (sender is null && (context is null || context.IsEmpty || ReferenceEquals(context, Materialization)))
+        // The handler runs under the materialization context: it may handle any element (a timer, a stage actor, a
+        // third-party stage). Source.Queue's and SelectAsyncUnordered's handlers run no user code and what they push is
+        // matched above, so they need nothing more. Only Sink.ActorRefWithAck's acknowledgement handler sends an
+        // element itself — the oldest it keeps — and runs under that element's context.
+        if (input.Logic is not { } owner || StageFor(owner) is not { Kind: StageKind.AckSender } sender)
         {
             return null;
         }
 
-        return WithContext(input, context, sender);
+        sender.SyncHeld();
+        var head = sender.PeekHead(out var any);
+        if (!any || head is null || head.IsEmpty || ReferenceEquals(head, Materialization))
+        {
+            return null;
+        }
+
+        return WithContext(input, head);
     }
 
     /// <summary><paramref name="input"/> with its handler run under <paramref name="context"/> (a separate method, so the closure is only made here).</summary>
-    private ActorGraphInterpreter.AsyncInput WithContext(ActorGraphInterpreter.AsyncInput input, ContextSnapshot? context, StageTracker? sender)
+    private ActorGraphInterpreter.AsyncInput WithContext(ActorGraphInterpreter.AsyncInput input, ContextSnapshot context)
     {
         var handler = input.Handler;
         var materialization = Materialization;
         return new ActorGraphInterpreter.AsyncInput(input.Shell, input.Logic, input.Event, input.Promise, evt =>
         {
-            var held = sender?.Held!() ?? 0;
             ContextSnapshot.Restore(context);
             try
             {
@@ -327,7 +312,6 @@ internal sealed class ShellTracker
             }
             finally
             {
-                sender?.Sent(held - sender.Held!());
                 ContextSnapshot.Restore(materialization);
             }
         });

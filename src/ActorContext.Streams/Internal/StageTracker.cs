@@ -134,10 +134,14 @@ internal sealed class StageTracker
         return any ? _contexts[_head] : null;
     }
 
-    /// <summary>Forgets the <paramref name="count"/> oldest remembered elements (they were sent).</summary>
-    internal void Sent(int count)
+    /// <summary>
+    /// Forgets the oldest remembered elements the stage no longer holds: it sends from the front of its buffer only,
+    /// so what it holds is always the newest <see cref="Held"/> of what it received.
+    /// </summary>
+    internal void SyncHeld()
     {
-        for (var i = 0; i < count && _count > 0; i++)
+        var held = Held!();
+        while (_count > held)
         {
             TakeHead();
         }
