@@ -19,6 +19,10 @@ public class BenchmarkQuickModeTests
         "chain5-ctx",
         "ask-ctx",
 
+        // Akka.Streams: Source.Queue → Select → SelectAsync(Ask) → Sink, a context per element or none.
+        "stream-ctx",
+        "stream-empty",
+
         // Two remote systems per variant on loopback; the run fails before measuring if the echo on the other node
         // does not read the edge's distributed vars with propagation.
         "remote-roundtrip-ctx",

@@ -61,6 +61,8 @@ internal static class Scenarios
         new("ping-pong-empty", static s => Pick(s, static s => new Scenarios<PlainSystem>.PingPong(s, withVars: false), static s => new Scenarios<ContextSystem>.PingPong(s, withVars: false))),
         new("chain5-ctx", static s => Pick(s, static s => new Scenarios<PlainSystem>.Chain(s, withVars: true), static s => new Scenarios<ContextSystem>.Chain(s, withVars: true))),
         new("ask-ctx", static s => Pick(s, static s => new Scenarios<PlainSystem>.Ask(s, withVars: true), static s => new Scenarios<ContextSystem>.Ask(s, withVars: true))),
+        new("stream-ctx", static s => new StreamPipeline(s, perElement: true)),
+        new("stream-empty", static s => new StreamPipeline(s, perElement: false)),
     ];
 
     /// <summary>

@@ -14,6 +14,7 @@ internal static class Repo
         "ActorContext.OpenTelemetry",
         "ActorContext.Serilog",
         "ActorContext.AspNetCore",
+        "ActorContext.Streams",
     ];
 
     private static readonly Lazy<string> s_root = new(() =>

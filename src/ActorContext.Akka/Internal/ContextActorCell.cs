@@ -38,6 +38,7 @@ internal sealed class ContextActorCell : ActorCell
     private PersistenceContextTracker? _persistence;
     private bool _remembersContexts;
     private bool _hopSpans;
+    private ReceiveHook? _hook;
 
     private bool _stashes;
     private ContextSnapshot? _messageContext;
@@ -79,6 +80,7 @@ internal sealed class ContextActorCell : ActorCell
         var settings = MessageContextSettings.For(system);
         _restoreAfterReceive = settings.RestoreAfterReceive;
         _dropExpiredSetting = settings.DropExpired;
+        ReceiveHook.Prepare(props);
     }
 
     protected override void ReceiveMessage(object message)
@@ -129,7 +131,12 @@ internal sealed class ContextActorCell : ActorCell
 
         try
         {
-            if (context?.Trace is not null)
+            if (_hook is not null)
+            {
+                // Akka.Streams' actors: one message is not one request's work (see ReceiveHook).
+                _hook.Receive(this, inner, context);
+            }
+            else if (context?.Trace is not null)
             {
                 ReceiveTraced(inner, context, scheduled);
             }
@@ -164,6 +171,9 @@ internal sealed class ContextActorCell : ActorCell
         _failedContext = context;
         return false;
     }
+
+    /// <summary>Hands <paramref name="message"/> to the actor with whatever context the <see cref="ReceiveHook"/> made current.</summary>
+    internal void ReceiveUnhooked(object message) => base.ReceiveMessage(message);
 
     /// <summary>Whether Receive needs <see cref="ReceiveWithBookkeeping"/> rather than the plain path.</summary>
     private bool NeedsBookkeeping => _persistence is not null || _remembersContexts || _restoreAfterReceive;
@@ -328,6 +338,7 @@ internal sealed class ContextActorCell : ActorCell
         // They get no span of their own (the trace passes through them in the context they pass on), but run under the
         // sender's trace like any actor: the logger actor writes Akka's log lines, and MEL reads trace ids there.
         _hopSpans = !akkas;
+        _hook = akkas ? ReceiveHook.For(actor, _creationContext) : null;
         return actor;
     }
 

@@ -1,0 +1,26 @@
+namespace ActorContext.Streams.Internal;
+
+/// <summary>How a stage's output elements relate to the elements that reached it, for choosing their context.</summary>
+internal enum StageKind : byte
+{
+    /// <summary>Unknown: its output runs under the materialization context.</summary>
+    Opaque,
+
+    /// <summary>Pushes only while handling one element, something made from that element (Select, Where …): the context that handler ran under.</summary>
+    PassThrough,
+
+    /// <summary>Pushes the elements it received, in order, perhaps later (Buffer, Throttle, Source.Queue …): the context each arrived with, found by the element itself.</summary>
+    Queue,
+
+    /// <summary>Pushes one result per element, in arrival order (SelectAsync): the context of the element at the head.</summary>
+    Ordered,
+
+    /// <summary>Pushes one element made of several (Grouped): their common context, or the materialization context when they differ.</summary>
+    Group,
+
+    /// <summary>
+    /// A sink that keeps elements and tells them to an actor in arrival order, one per acknowledgement
+    /// (Sink.ActorRefWithAck): the acknowledgement's handler runs under the context of the element it sends.
+    /// </summary>
+    AckSender,
+}

@@ -1,0 +1,167 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Xunit.Abstractions;
+
+namespace ActorContext.Streams.Tests;
+
+/// <summary>Sources fed from outside, sinks that deliver to actors, and sources that produce their own elements.</summary>
+public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit(output)
+{
+    private const int Elements = 40;
+
+    [Fact]
+    public async Task SourceActorRef_BurstToldFromConcurrentCallersWaitingForDemand_EachElementRunsUnderItsOwnId()
+    {
+        var seen = new Sightings();
+        var (source, done) = Source.ActorRef<int>(Elements, OverflowStrategy.DropHead)
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
+            .Select(e => seen.Saw("select", e))
+            .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
+            .Run(Materializer);
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e =>
+        {
+            source.Tell(e);
+            return Task.CompletedTask;
+        });
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("for-each") == Elements), Timeout);
+        source.Tell(PoisonPill.Instance);
+
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task SourceActorRef_EachTellWaitingForDemand_ElementsRunUnderTheirOwnId()
+    {
+        // One element at a time, each told when the stream asks for it: nothing waits in the publisher's buffer.
+        var seen = new Sightings();
+        var (source, done) = Source.ActorRef<int>(Elements, OverflowStrategy.DropHead)
+            .Select(e => seen.Saw("select", e))
+            .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
+            .Run(Materializer);
+        await Task.Delay(200);
+
+        for (var e = 0; e < Elements; e++)
+        {
+            var element = e;
+            await Task.Run(() =>
+            {
+                RequestId.Set(IdOf(element));
+                source.Tell(element);
+            });
+            await AwaitConditionAsync(() => Task.FromResult(seen.Count("for-each") == element + 1), Timeout);
+        }
+
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task SinkActorRef_ElementsOfConcurrentOffers_DeliveredUnderTheirOwnId()
+    {
+        var seen = new Sightings();
+        var receiver = Sys.ActorOf(Props.Create(() => new Recorder(seen, "sink-actor-ref", "ack")));
+        var queue = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
+            .To(Sink.ActorRef<int>(receiver, "done", _ => "failed"))
+            .Run(Materializer);
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e => queue.OfferAsync(e));
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("sink-actor-ref") == Elements), Timeout);
+
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task SinkActorRefWithAck_AckRoundTrips_EachElementDeliveredUnderItsOwnId()
+    {
+        var seen = new Sightings();
+        var receiver = Sys.ActorOf(Props.Create(() => new Recorder(seen, "sink-actor-ref-with-ack", "ack")));
+        var queue = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
+            .To(Sink.ActorRefWithAck<int>(receiver, "init", "ack", "done"))
+            .Run(Materializer);
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e => queue.OfferAsync(e));
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("sink-actor-ref-with-ack") == Elements), Timeout);
+
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task StreamMaterializedInsideAnotherRequest_OfferedElements_RunUnderTheirOwnIdNotTheMaterializers()
+    {
+        var seen = new Sightings();
+        var (queue, done) = Under("materializer", () => Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .Throttle(10, TimeSpan.FromMilliseconds(20), 1, ThrottleMode.Shaping)
+            .Select(e => seen.Saw("select", e))
+            .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
+            .Run(Materializer));
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e => queue.OfferAsync(e));
+        queue.Complete();
+        await done.WaitAsync(Timeout);
+
+        Assert.Equal(Elements, seen.Count("for-each"));
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task OwnElements_FromTickAndRepeat_RunUnderTheMaterializationContext()
+    {
+        var seen = new Sightings();
+        var from = Under("mat-from", () => Source.From(Enumerable.Range(0, 10))
+            .Select(e => seen.Saw("from", e))
+            .RunWith(Sink.Ignore<int>(), Materializer));
+        var repeat = Under("mat-repeat", () => Source.Repeat(1).Take(10)
+            .Select(e => seen.Saw("repeat", e))
+            .RunWith(Sink.Ignore<int>(), Materializer));
+        var tick = Under("mat-tick", () => Source.Tick(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), 2).Take(5)
+            .Select(e => seen.Saw("tick", e))
+            .RunWith(Sink.Ignore<int>(), Materializer));
+        await Task.WhenAll(from, repeat, tick).WaitAsync(Timeout);
+
+        AssertNone(seen.Mismatches((where, _, id) => id == $"mat-{where}"));
+    }
+
+    [Fact]
+    public async Task FromTask_ElementOfATaskCompletedElsewhere_RunsUnderTheMaterializationContext()
+    {
+        var seen = new Sightings();
+        var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = Under("mat-task", () => Source.FromTask(completion.Task)
+            .Select(e => seen.Saw("task", e))
+            .RunWith(Sink.Ignore<int>(), Materializer));
+        await Task.Run(() =>
+        {
+            RequestId.Set("completer");
+            completion.SetResult(7);
+        });
+        await done.WaitAsync(Timeout);
+
+        AssertNone(seen.Mismatches((_, _, id) => id == "mat-task"));
+    }
+
+    [Fact]
+    public async Task Channel_WritesFromConcurrentCallers_NeverRunUnderAnotherElementsId()
+    {
+        var seen = new Sightings();
+        var (writer, done) = Under("mat-channel", () => Source.Channel<int>(Elements)
+            .Select(e => seen.Saw("channel", e))
+            .ToMaterialized(Sink.Ignore<int>(), Keep.Both)
+            .Run(Materializer));
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e => writer.WriteAsync(e).AsTask());
+        writer.Complete();
+        await done.WaitAsync(Timeout);
+
+        Assert.Equal(Elements, seen.Count("channel"));
+        AssertNone(seen.Mismatches((_, _, id) => id == "mat-channel"));
+    }
+}
