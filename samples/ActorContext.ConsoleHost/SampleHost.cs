@@ -5,7 +5,6 @@ using ActorContext.ConsoleHost.Server;
 using ActorContext.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
-using Akka.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +54,7 @@ internal static class SampleHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton<RequestEdge>();
-        builder.Services.AddAkka("console-host", akka => ConfigureAkka(akka, options));
+        builder.Services.AddAkka("console-host", (akka, services) => ConfigureAkka(akka, options, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<LineServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LineServer>()); // after AddAkka: starts after it, stops before it
 
@@ -84,7 +83,7 @@ internal static class SampleHost
         return SelfTest.Report(results, Console.Out);
     }
 
-    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options)
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options, ILoggerFactory loggerFactory)
     {
         var delay = new HopDelay(options.MinDelayMs, options.MaxDelayMs);
         var askTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs);
@@ -96,7 +95,7 @@ internal static class SampleHost
                 HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
-                loggers.LogLevel = global::Akka.Event.LogLevel.InfoLevel;
+                loggers.LogLevel = AkkaLevel(loggerFactory);
                 loggers.LogConfigOnStart = false;
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory(); // Akka's log lines go through Microsoft.Extensions.Logging
@@ -107,11 +106,21 @@ internal static class SampleHost
                 var timer = system.ActorOf(Props.Create(() => new TimerActor(reply, delay)), "timer");
                 var directory = system.ActorOf(Props.Create(() => new DirectoryActor(delay)), "directory");
                 var enrich = system.ActorOf(Props.Create(() => new EnrichActor(directory, timer, askTimeout)), "enrich");
-                // ReceiveAsync holds an actor's mailbox during the await, so parsing runs on a small pool of routees.
-                var parse = system.ActorOf(
-                    Props.Create(() => new ParseActor(enrich, delay)).WithRouter(new RoundRobinPool(options.ParseWorkers)),
-                    "parse");
+                var parse = system.ActorOf(Props.Create(() => new ParseActor(enrich, delay)), "parse");
                 registry.Register<ParseActor>(parse);
             });
+    }
+
+    /// <summary>
+    /// Akka's own level, taken from the Microsoft.Extensions.Logging rules for its category (appsettings.json,
+    /// environment, <c>--log-level</c>, <c>--hop-log-level</c>): a line filtered there is never built on Akka's side.
+    /// </summary>
+    private static global::Akka.Event.LogLevel AkkaLevel(ILoggerFactory loggerFactory)
+    {
+        var akka = loggerFactory.CreateLogger(typeof(ActorSystem).FullName!);
+        return akka.IsEnabled(LogLevel.Debug) ? global::Akka.Event.LogLevel.DebugLevel
+            : akka.IsEnabled(LogLevel.Information) ? global::Akka.Event.LogLevel.InfoLevel
+            : akka.IsEnabled(LogLevel.Warning) ? global::Akka.Event.LogLevel.WarningLevel
+            : global::Akka.Event.LogLevel.ErrorLevel;
     }
 }
