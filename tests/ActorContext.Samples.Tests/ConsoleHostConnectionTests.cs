@@ -93,7 +93,30 @@ public partial class ConsoleHostConnectionTests
         var stats = await ConsoleHostServeTests.ExchangeAsync(serving.Server, "stats\n"u8.ToArray(), 1);
         Assert.Matches(StatsLine(), stats[0]);
         Assert.Contains(" answered=400 ", stats[0], StringComparison.Ordinal);
+
+        // Each request awaited in a parse worker of its own (so none queued behind another's wait). The log is written
+        // asynchronously: wait for its lines, not for the replies.
+        string[] parsedBy = [];
+        for (var waited = TimeSpan.Zero; waited < s_timeout; waited += TimeSpan.FromMilliseconds(100))
+        {
+            parsedBy = sample.Stdout
+                .Where(l => l.Contains("request-id:load-", StringComparison.Ordinal) && l.Contains("hop parse parsed", StringComparison.Ordinal))
+                .Select(l => ParseWorkerPath().Match(l).Value)
+                .ToArray();
+            if (parsedBy.Length >= 400)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(400, parsedBy.Length);
+        Assert.Equal(400, parsedBy.Distinct(StringComparer.Ordinal).Count(p => p.Length > 0));
     }
+
+    [GeneratedRegex(@"akka://console-host/user/parse/[^\]]+")]
+    private static partial Regex ParseWorkerPath();
 
     [Fact]
     public async Task Load_TwoRoundsAgainstAServingHost_ReportsEveryReplyRightAndTheHostsWorkingSet()
