@@ -53,6 +53,7 @@ internal static class SampleHost
         var journal = new RequestJournal(enabled: !options.Serve);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(journal);
+        builder.Services.AddSingleton<LogBacklog>();
         builder.Services.AddSingleton<RequestEdge>();
         builder.Services.AddAkka("console-host", (akka, services) => ConfigureAkka(akka, options, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<LineServer>();

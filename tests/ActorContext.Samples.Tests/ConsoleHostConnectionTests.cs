@@ -13,7 +13,7 @@ public partial class ConsoleHostConnectionTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
 
-    [GeneratedRegex(@"^stats: answered=\d+ working-set=[1-9]\d* peak-working-set=[1-9]\d* gc-heap=[1-9]\d*$")]
+    [GeneratedRegex(@"^stats: answered=\d+ log-backlog=\d+ working-set=[1-9]\d* peak-working-set=[1-9]\d* gc-heap=[1-9]\d*$")]
     private static partial Regex StatsLine();
 
     [GeneratedRegex(@"^result: r-[0-9a-f]{10}$")]
@@ -130,7 +130,7 @@ public partial class ConsoleHostConnectionTests
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{load.AllOutput}");
         var rounds = load.Stdout.Where(l => l.StartsWith("round ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, rounds.Length);
-        Assert.All(rounds, r => Assert.Matches(@"^round \d: 400 requests in .* req/s; latency p50 \d+ ms, p99 \d+ ms; replies 400 right, 0 wrong, 0 missing; host working set [\d.]+ MB, peak [\d.]+ MB, GC heap [\d.]+ MB$", r));
+        Assert.All(rounds, r => Assert.Matches(@"^round \d: 400 requests in .* req/s; latency p50 \d+ ms, p99 \d+ ms; replies 400 right, 0 wrong, 0 missing; host log backlog \d+ line\(s\), written in [\d.]+ s; host working set [\d.]+ MB, peak [\d.]+ MB, GC heap [\d.]+ MB$", r));
         Assert.StartsWith("summary: 2 round(s), 800 requests, 800 right, 0 wrong, 0 missing; ", load.Stdout.Last(l => l.Length > 0));
     }
 

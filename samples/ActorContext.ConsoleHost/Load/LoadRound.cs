@@ -9,8 +9,13 @@ namespace ActorContext.ConsoleHost.Load;
 /// <param name="Wrong">Replies that did not (another ID, or an error line).</param>
 /// <param name="Elapsed">From the first line sent to the last reply read, every connection already open.</param>
 /// <param name="LatenciesMs">Per reply, from writing the connection's lines to reading it, sorted.</param>
-/// <param name="Host">The host's figures right after the round, or null when it did not answer <c>stats</c>.</param>
-internal sealed record LoadRound(int Number, int Requests, int Right, int Wrong, TimeSpan Elapsed, double[] LatenciesMs, HostStats? Host)
+/// <param name="LogBacklogAtEnd">Log lines the host still had to write when the last reply came (null: unknown).</param>
+/// <param name="LogDrained">How long after the last reply the host's log backlog was written.</param>
+/// <param name="Host">
+/// The host's figures once its log backlog was written, or null when it did not answer <c>stats</c>.
+/// </param>
+internal sealed record LoadRound(
+    int Number, int Requests, int Right, int Wrong, TimeSpan Elapsed, double[] LatenciesMs, long? LogBacklogAtEnd, TimeSpan LogDrained, HostStats? Host)
 {
     /// <summary>Lines that got no reply (the connection failed, closed, or a reply took longer than the wait).</summary>
     public int Missing => Requests - Right - Wrong;

@@ -12,7 +12,8 @@ namespace ActorContext.ConsoleHost.Load;
 /// <c>--load CONNECTIONS LINES</c>: drives a running host (<c>--serve</c>, usually in another process) over loopback the
 /// way a client would. Each round opens every connection, writes each connection's lines in one go (pipelined), reads
 /// the replies, checks that each one carries its own line's ID (<c>id: ld-…</c>), then asks the host for its figures
-/// with a <c>stats</c> line.
+/// with a <c>stats</c> line — again until the host's log backlog is written, so the working set it reports is what the
+/// host keeps, not log lines still waiting to be written.
 /// </summary>
 internal static class LoadTest
 {
@@ -20,6 +21,8 @@ internal static class LoadTest
     public static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(30);
 
     private const int WrongShown = 5;
+    private static readonly TimeSpan s_drainPoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_drainWait = TimeSpan.FromSeconds(60);
 
     /// <summary>Runs the rounds and prints one line per round and a summary; returns 0 when every reply was right.</summary>
     public static async Task<int> RunAsync(IPEndPoint server, int connections, int lines, int rounds, TextWriter output, CancellationToken cancellationToken)
@@ -80,8 +83,8 @@ internal static class LoadTest
 
             var latencies = outcomes.SelectMany(o => o.LatenciesMs).ToArray();
             Array.Sort(latencies);
-            var host = await QueryStatsAsync(server, cancellationToken);
-            return new LoadRound(number, connections * lines, outcomes.Sum(o => o.Right), outcomes.Sum(o => o.Wrong), elapsed, latencies, host);
+            var (backlog, drained, host) = await AwaitLogDrainedAsync(server, cancellationToken);
+            return new LoadRound(number, connections * lines, outcomes.Sum(o => o.Right), outcomes.Sum(o => o.Wrong), elapsed, latencies, backlog, drained, host);
         }
         finally
         {
@@ -141,6 +144,24 @@ internal static class LoadTest
         return (right, wrong, latencies);
     }
 
+    /// <summary>
+    /// Asks for the host's figures until its log backlog is written (at most a minute); returns the backlog at the first
+    /// answer, how long it took to write it, and the last figures.
+    /// </summary>
+    private static async Task<(long? Backlog, TimeSpan Drained, HostStats? Host)> AwaitLogDrainedAsync(IPEndPoint server, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var first = await QueryStatsAsync(server, cancellationToken);
+        var last = first;
+        while (last is { LogBacklog: > 0 } && clock.Elapsed < s_drainWait)
+        {
+            await Task.Delay(s_drainPoll, cancellationToken);
+            last = await QueryStatsAsync(server, cancellationToken) ?? last;
+        }
+
+        return (first?.LogBacklog, first is { LogBacklog: > 0 } ? clock.Elapsed : TimeSpan.Zero, last);
+    }
+
     /// <summary>Asks the host for its figures on a connection of its own; null when it does not answer with them.</summary>
     private static async Task<HostStats?> QueryStatsAsync(IPEndPoint server, CancellationToken cancellationToken)
     {
@@ -188,7 +209,7 @@ internal static class LoadTest
         var line = Invariant(
             $"round {r.Number}: {r.Requests} requests in {r.Elapsed.TotalSeconds:0.00} s, {r.RequestsPerSecond:0} req/s; latency p50 {r.LatencyMs(0.5):0} ms, p99 {r.LatencyMs(0.99):0} ms; replies {r.Right} right, {r.Wrong} wrong, {r.Missing} missing");
         return line + (r.Host is { } host
-            ? Invariant($"; host working set {Mb(host.WorkingSet)}, peak {Mb(host.PeakWorkingSet)}, GC heap {Mb(host.GcHeap)}")
+            ? Invariant($"; host log backlog {r.LogBacklogAtEnd} line(s), written in {r.LogDrained.TotalSeconds:0.0} s; host working set {Mb(host.WorkingSet)}, peak {Mb(host.PeakWorkingSet)}, GC heap {Mb(host.GcHeap)}")
             : "; host figures unknown (no answer to 'stats')");
     }
 

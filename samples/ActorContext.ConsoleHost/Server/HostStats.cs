@@ -5,7 +5,7 @@ namespace ActorContext.ConsoleHost.Server;
 
 /// <summary>
 /// The host's own figures, the answer to the protocol's one line that is not a request, <c>stats</c>:
-/// <c>stats: answered=20000 working-set=152301568 peak-working-set=160923648 gc-heap=48123904</c> (bytes). The load
+/// <c>stats: answered=20000 log-backlog=0 working-set=101187584 peak-working-set=200798208 gc-heap=4812390</c> (bytes). The load
 /// mode reads it after each round; any client may.
 /// </summary>
 /// <remarks>
@@ -14,10 +14,11 @@ namespace ActorContext.ConsoleHost.Server;
 /// next collection — so two readings compare, and a leak shows as growth from one to the next.
 /// </remarks>
 /// <param name="Answered">Requests that crossed the pipeline and were answered since the host started.</param>
+/// <param name="LogBacklog">Log events waiting in Akka's logger actors (<see cref="Server.LogBacklog"/>).</param>
 /// <param name="WorkingSet">The host process's working set after a full collection, in bytes.</param>
 /// <param name="PeakWorkingSet">The largest working set the host process has had, in bytes.</param>
 /// <param name="GcHeap">Bytes the managed heap holds after that collection.</param>
-internal sealed record HostStats(long Answered, long WorkingSet, long PeakWorkingSet, long GcHeap)
+internal sealed record HostStats(long Answered, long LogBacklog, long WorkingSet, long PeakWorkingSet, long GcHeap)
 {
     /// <summary>The line that asks for the figures.</summary>
     public const string Request = "stats";
@@ -25,18 +26,18 @@ internal sealed record HostStats(long Answered, long WorkingSet, long PeakWorkin
     private const string Prefix = "stats: ";
 
     /// <summary>The figures of the current process, after a full collection.</summary>
-    public static HostStats OfThisProcess(long answered)
+    public static HostStats OfThisProcess(long answered, long logBacklog)
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         using var process = Process.GetCurrentProcess();
-        return new HostStats(answered, process.WorkingSet64, process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+        return new HostStats(answered, logBacklog, process.WorkingSet64, process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
     }
 
-    /// <summary>Reads a reply line; false when it is not a <c>stats:</c> line with all four figures.</summary>
+    /// <summary>Reads a reply line; false when it is not a <c>stats:</c> line with all five figures.</summary>
     public static bool TryParse(string? line, out HostStats stats)
     {
-        stats = new HostStats(0, 0, 0, 0);
+        stats = new HostStats(0, 0, 0, 0, 0);
         if (line is null || !line.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return false;
@@ -53,6 +54,7 @@ internal sealed record HostStats(long Answered, long WorkingSet, long PeakWorkin
         }
 
         if (!figures.TryGetValue("answered", out var answered)
+            || !figures.TryGetValue("log-backlog", out var backlog)
             || !figures.TryGetValue("working-set", out var workingSet)
             || !figures.TryGetValue("peak-working-set", out var peak)
             || !figures.TryGetValue("gc-heap", out var heap))
@@ -60,11 +62,11 @@ internal sealed record HostStats(long Answered, long WorkingSet, long PeakWorkin
             return false;
         }
 
-        stats = new HostStats(answered, workingSet, peak, heap);
+        stats = new HostStats(answered, backlog, workingSet, peak, heap);
         return true;
     }
 
     /// <summary>The reply line.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Prefix}answered={Answered} working-set={WorkingSet} peak-working-set={PeakWorkingSet} gc-heap={GcHeap}");
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}answered={Answered} log-backlog={LogBacklog} working-set={WorkingSet} peak-working-set={PeakWorkingSet} gc-heap={GcHeap}");
 }

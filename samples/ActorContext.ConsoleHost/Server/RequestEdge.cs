@@ -14,7 +14,7 @@ namespace ActorContext.ConsoleHost.Server;
 /// <c>error: deadline exceeded</c> (or <c>error: cancelled</c> when its client went away). The one line that is not a
 /// request, <c>stats</c>, is answered at once with the host's figures (<see cref="HostStats"/>).
 /// </summary>
-internal sealed class RequestEdge(SampleOptions options, RequestJournal journal, ILogger<RequestEdge> logger)
+internal sealed class RequestEdge(SampleOptions options, RequestJournal journal, LogBacklog logBacklog, ILogger<RequestEdge> logger)
 {
     private const string IdPrefix = "id:";
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -50,7 +50,7 @@ internal sealed class RequestEdge(SampleOptions options, RequestJournal journal,
 
         if (text == HostStats.Request)
         {
-            return HostStats.OfThisProcess(Interlocked.Read(ref _answered)).ToString();
+            return HostStats.OfThisProcess(Interlocked.Read(ref _answered), logBacklog.Count).ToString();
         }
 
         var id = RequestIds.New();
