@@ -17,7 +17,7 @@ namespace ActorContext.ConsoleHost.Server;
 /// </summary>
 /// <remarks>
 /// "Gone" means a reset or a failed write. The end of the client's input (it half-closed its side, as
-/// <c>shutdown(SHUT_WR)</c>, <c>nc -N</c> and <c>nc -q</c> do) is not: every line sent before it is answered, then the
+/// <c>shutdown(SHUT_WR)</c> and <c>nc -N</c> do) is not: every line sent before it is answered, then the
 /// connection closes. A client that closes its socket completely looks the same until a reply reaches it: its system
 /// answers that reply with a reset (at once, if the client left replies unread), so the next write fails.
 /// </remarks>
