@@ -160,15 +160,25 @@ public partial class ConsoleHostConnectionTests
         Assert.Contains(message, load.AllOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SelfTest_HopLogLevelWarning_NoHopLinesAndEveryRequestStillMatches()
+    [Theory]
+    [InlineData("--hop-log-level")]
+    [InlineData("--log-level")]
+    public async Task SelfTest_LevelWarning_NoHopLinesAndEveryRequestStillMatches(string option)
     {
-        using var sample = SampleProcess.Start("ActorContext.ConsoleHost.dll", ["--hop-log-level", "Warning"]);
+        using var sample = SampleProcess.Start("ActorContext.ConsoleHost.dll", [option, "Warning"]);
 
         var exitCode = await sample.WaitForExitAsync(TimeSpan.FromSeconds(45));
 
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{sample.AllOutput}");
         Assert.Equal("summary: 20 requests, 20 replies, 20 unique ids, 0 mismatches", sample.Stdout.Last(l => l.Length > 0));
         Assert.DoesNotContain(sample.Stdout, l => l.Contains(" hop ", StringComparison.Ordinal));
+        if (option == "--log-level")
+        {
+            Assert.DoesNotContain(sample.Stdout, l => l.StartsWith("info: ", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(sample.Stdout, l => l.Contains("serving on 127.0.0.1:", StringComparison.Ordinal)); // the server's own lines stay
+        }
     }
 }
