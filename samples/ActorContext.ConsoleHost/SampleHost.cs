@@ -6,7 +6,6 @@ using ActorContext.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
-using Akka.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,10 +50,14 @@ internal static class SampleHost
         {
             // AddSerilog replaces the logger factory, so no scope provider is read: the enricher adds the request ID to
             // every event, Akka's lines (Akka.Logger.Serilog, below) included.
+            // The same levels as the console logger's: appsettings.json, --log-level and --hop-log-level.
+            var configuration = builder.Configuration;
             builder.Services.AddSerilog(serilogConfig => serilogConfig
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .MinimumLevel.Is(SerilogLevel(configuration["Logging:LogLevel:Default"], LogEventLevel.Information))
+                .MinimumLevel.Override("Microsoft", SerilogLevel(configuration["Logging:LogLevel:Microsoft"], LogEventLevel.Warning))
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", SerilogLevel(configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"], LogEventLevel.Information))
+                .MinimumLevel.Override("Akka", SerilogLevel(configuration["Logging:LogLevel:Akka"], SerilogLevel(configuration["Logging:LogLevel:Default"], LogEventLevel.Information)))
+                .MinimumLevel.Override(typeof(RequestEdge).FullName!, SerilogLevel(configuration[$"Logging:LogLevel:{typeof(RequestEdge).FullName}"], SerilogLevel(configuration["Logging:LogLevel:Default"], LogEventLevel.Information)))
                 .Enrich.FromMessageContext()
                 .WriteTo.Console(outputTemplate: "[{Level:u3}] {SourceContext} {Message:lj} {Properties}{NewLine}{Exception}"));
         }
@@ -76,8 +79,9 @@ internal static class SampleHost
         var journal = new RequestJournal(enabled: !options.Serve);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(journal);
+        builder.Services.AddSingleton<LogBacklog>();
         builder.Services.AddSingleton<RequestEdge>();
-        builder.Services.AddAkka("console-host", akka => ConfigureAkka(akka, options, serilog));
+        builder.Services.AddAkka("console-host", (akka, services) => ConfigureAkka(akka, options, services.GetRequiredService<ILoggerFactory>(), serilog));
         builder.Services.AddSingleton<LineServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LineServer>()); // after AddAkka: starts after it, stops before it
 
@@ -106,7 +110,7 @@ internal static class SampleHost
         return SelfTest.Report(results, Console.Out);
     }
 
-    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options, bool serilog)
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, SampleOptions options, ILoggerFactory loggerFactory, bool serilog)
     {
         var delay = new HopDelay(options.MinDelayMs, options.MaxDelayMs);
         var askTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs);
@@ -118,7 +122,7 @@ internal static class SampleHost
                 HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
-                loggers.LogLevel = global::Akka.Event.LogLevel.InfoLevel;
+                loggers.LogLevel = AkkaLevel(loggerFactory);
                 loggers.LogConfigOnStart = false;
                 loggers.ClearLoggers();
                 if (serilog)
@@ -136,11 +140,35 @@ internal static class SampleHost
                 var timer = system.ActorOf(Props.Create(() => new TimerActor(reply, delay)), "timer");
                 var directory = system.ActorOf(Props.Create(() => new DirectoryActor(delay)), "directory");
                 var enrich = system.ActorOf(Props.Create(() => new EnrichActor(directory, timer, askTimeout)), "enrich");
-                // ReceiveAsync holds an actor's mailbox during the await, so parsing runs on a small pool of routees.
-                var parse = system.ActorOf(
-                    Props.Create(() => new ParseActor(enrich, delay)).WithRouter(new RoundRobinPool(options.ParseWorkers)),
-                    "parse");
+                var parse = system.ActorOf(Props.Create(() => new ParseActor(enrich, delay)), "parse");
                 registry.Register<ParseActor>(parse);
             });
+    }
+
+    /// <summary>A Microsoft.Extensions.Logging level setting as Serilog's, or <paramref name="fallback"/> when unset.</summary>
+    private static LogEventLevel SerilogLevel(string? setting, LogEventLevel fallback) =>
+        Enum.TryParse<LogLevel>(setting, ignoreCase: true, out var level)
+            ? level switch
+            {
+                LogLevel.Trace => LogEventLevel.Verbose,
+                LogLevel.Debug => LogEventLevel.Debug,
+                LogLevel.Information => LogEventLevel.Information,
+                LogLevel.Warning => LogEventLevel.Warning,
+                LogLevel.Error => LogEventLevel.Error,
+                _ => LogEventLevel.Fatal,
+            }
+            : fallback;
+
+    /// <summary>
+    /// Akka's own level, taken from the Microsoft.Extensions.Logging rules for its category (appsettings.json,
+    /// environment, <c>--log-level</c>, <c>--hop-log-level</c>): a line filtered there is never built on Akka's side.
+    /// </summary>
+    private static global::Akka.Event.LogLevel AkkaLevel(ILoggerFactory loggerFactory)
+    {
+        var akka = loggerFactory.CreateLogger(typeof(ActorSystem).FullName!);
+        return akka.IsEnabled(LogLevel.Debug) ? global::Akka.Event.LogLevel.DebugLevel
+            : akka.IsEnabled(LogLevel.Information) ? global::Akka.Event.LogLevel.InfoLevel
+            : akka.IsEnabled(LogLevel.Warning) ? global::Akka.Event.LogLevel.WarningLevel
+            : global::Akka.Event.LogLevel.ErrorLevel;
     }
 }

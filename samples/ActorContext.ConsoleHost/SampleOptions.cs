@@ -23,9 +23,6 @@ internal sealed class SampleOptions
     /// <summary>The longest random delay of an asynchronous hop, in milliseconds.</summary>
     public int MaxDelayMs { get; set; } = 40;
 
-    /// <summary>How many routees the parse hop has (its <c>ReceiveAsync</c> holds the mailbox while it awaits).</summary>
-    public int ParseWorkers { get; set; } = 8;
-
     /// <summary>How long a request may take before its client gets <c>error: timeout</c>.</summary>
     public int RequestTimeoutMs { get; set; } = 10_000;
 
@@ -44,7 +41,6 @@ internal sealed class SampleOptions
         Check(Port is >= 0 and <= 65535, "Port must be 0–65535.");
         Check(Requests >= 1, "Requests must be at least 1.");
         Check(MinDelayMs >= 0 && MaxDelayMs >= MinDelayMs, "Delays must satisfy 0 <= MinDelayMs <= MaxDelayMs.");
-        Check(ParseWorkers >= 1, "ParseWorkers must be at least 1.");
         Check(RequestTimeoutMs > 0, "RequestTimeoutMs must be positive.");
         Check(DeadlineMs is null or > 0, "DeadlineMs must be positive.");
         Check(MaxInFlightPerConnection >= 1, "MaxInFlightPerConnection must be at least 1.");

@@ -429,10 +429,11 @@ internal sealed class ContextSnapshot
     /// <summary><see cref="TryGet"/> as the public surfaces see it (see <see cref="VisibleEntries"/>).</summary>
     internal bool TryGetVisible(IContextVar key, out object? value)
     {
-        if (key is RequestContext.RequestContextKey named && !TryGet(key, out _))
+        if (IsNamedKey(key) && !TryGet(key, out _))
         {
-            // String keys are not interned: another context may hold the same name under another key object.
-            key = FindRequestKey(named.Name) ?? key;
+            // String keys and entries forwarded for undeclared vars are not interned: another context may hold the same
+            // name under another key object.
+            key = FindNamedKey(key) ?? key;
         }
 
         if (IsLibraryOwned(key) || !TryGet(key, out value))
@@ -447,6 +448,23 @@ internal sealed class ContextSnapshot
         }
 
         return true;
+    }
+
+    /// <summary>Whether <paramref name="key"/> is identified by its kind and name rather than by reference (see <see cref="FindNamedKey"/>).</summary>
+    internal static bool IsNamedKey(IContextVar key) => key is RequestContext.RequestContextKey or ContextWireFormat.ForwardedVar;
+
+    /// <summary>The key of this snapshot equal to <paramref name="key"/> (same kind, same name), or null.</summary>
+    private IContextVar? FindNamedKey(IContextVar key)
+    {
+        foreach (var pair in Entries())
+        {
+            if (pair.Key.Equals(key))
+            {
+                return pair.Key;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The <see cref="RequestContext"/> key named <paramref name="name"/> in this snapshot, or null.</summary>

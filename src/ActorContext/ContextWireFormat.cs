@@ -570,6 +570,11 @@ internal static class ContextWireFormat
 
         public ContextScope Scope => ContextScope.Distributed;
 
+        // Made anew by every decode (nothing is interned), so equal by name: the same entry from two messages is one key.
+        public override bool Equals(object? obj) => obj is ForwardedVar other && string.Equals(other.Name, Name, StringComparison.Ordinal);
+
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
+
         public override string ToString() => $"forwarded '{Name}'";
     }
 

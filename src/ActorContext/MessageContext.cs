@@ -269,7 +269,7 @@ public sealed class MessageContext : IReadOnlyDictionary<IContextVar, object?>
         foreach (var pair in Live.VisibleEntries())
         {
             hash += HashCode.Combine(
-                pair.Key is RequestContext.RequestContextKey named ? StringComparer.Ordinal.GetHashCode(named.Name) : RuntimeHelpers.GetHashCode(pair.Key),
+                ContextSnapshot.IsNamedKey(pair.Key) ? pair.Key.GetHashCode() : RuntimeHelpers.GetHashCode(pair.Key),
                 pair.Value?.GetHashCode() ?? 0);
         }
 

@@ -80,6 +80,60 @@ public class AttributionTests : PropagationTestKit
         ExpectMsg("plain:none", Timeout);
     }
 
+    /// <summary>The retry pattern in a ReceiveAsync handler that fails before or after an await.</summary>
+    private sealed class AsyncRetrying : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+
+        public AsyncRetrying(IActorRef probe, bool awaitFirst)
+        {
+            _probe = probe;
+            ReceiveAsync<Job>(async job =>
+            {
+                if (awaitFirst)
+                {
+                    await Task.Delay(10);
+                }
+
+                if (job.Fail)
+                {
+                    throw new InvalidOperationException(job.Name);
+                }
+
+                await Task.Yield();
+                probe.Tell($"{job.Name}:{SeenId()}");
+            });
+        }
+
+        protected override void PreRestart(Exception reason, object message)
+        {
+            _probe.Tell($"pre-restart:{SeenId()}");
+            if (message is Job { Fail: true } job)
+            {
+                Self.Tell(job with { Fail = false });
+            }
+
+            base.PreRestart(reason, message);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PreRestart_ReceiveAsyncFails_RunsUnderTheFailedMessagesContextAndTheRetryKeepsIt(bool awaitFirst)
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new AsyncRetrying(TestActor, awaitFirst)));
+
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(() => WithId("async-1", () => actor.Tell(new Job("j", Fail: true))));
+
+        Assert.Equal("pre-restart:async-1", ExpectMsg<string>(Timeout));
+        Assert.Equal("j:async-1", ExpectMsg<string>(Timeout));
+
+        // A continuation that succeeds leaves nothing behind for a later restart.
+        actor.Tell(new Job("plain", Fail: false));
+        ExpectMsg("plain:none", Timeout);
+    }
+
     [Fact]
     public void AkkaInternals_EveryActorCellMemberReachedWithUnsafeAccessor_ExistsInThisAkka()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace ActorContext.Samples.Tests;
@@ -31,7 +32,7 @@ public class ConsoleHostDeadlineTests
     }
 
     [Fact]
-    public async Task Deadline_GenerousBudgetAndAClientThatGoesAway_HealthyRequestsSucceedAndTheGoneOnesAreCancelled()
+    public async Task Deadline_GenerousBudgetAndClientsThatGoAway_HealthyRequestsSucceedAndTheGoneOnesAreCancelled()
     {
         // Hops wait 200–250 ms: a request takes under a second, well inside its 5 s budget, and is certainly still in
         // flight when its client disconnects right after sending it.
@@ -39,12 +40,13 @@ public class ConsoleHostDeadlineTests
         using var sample = serving.Sample;
         var server = serving.Server;
 
-        // Healthy clients, concurrent with two that go away: one closing cleanly, one with a reset.
+        // Healthy clients, concurrent with two that go away: one resets its connection, one closes it with a reply
+        // unread (its system then resets the connection too, instead of ending its input).
         var healthy = Enumerable.Range(0, 5)
             .Select(i => ConsoleHostServeTests.ExchangeAsync(server, Encoding.UTF8.GetBytes($"id: ok-{i}\nid: ok-{i}-again\n"), 2))
             .ToList();
-        var closed = await SendAndDisconnectAsync(server, "gone-fin", reset: false);
-        var reset = await SendAndDisconnectAsync(server, "gone-rst", reset: true);
+        var reset = await SendAndResetAsync(server, "gone-rst");
+        var closed = await SendAndCloseUnreadAsync(server, "gone-unread");
 
         foreach (var (replies, i) in (await Task.WhenAll(healthy)).Select((r, i) => (r, i)))
         {
@@ -60,7 +62,7 @@ public class ConsoleHostDeadlineTests
 
         // Their work stopped: the parse hop gave up waiting, or (queued behind another request) the message was
         // dropped to dead letters before it reached the hop.
-        foreach (var id in new[] { "gone-fin", "gone-rst" })
+        foreach (var id in new[] { "gone-rst", "gone-unread" })
         {
             await sample.WaitForLineAsync(
                 l => (l.Contains($"request-id:{id} ", StringComparison.Ordinal) && l.Contains("hop parse gave up", StringComparison.Ordinal))
@@ -72,17 +74,28 @@ public class ConsoleHostDeadlineTests
         Assert.Equal(["result: after-gone"], await ConsoleHostServeTests.ExchangeAsync(server, "id: after-gone\n"u8.ToArray(), 1));
     }
 
-    /// <summary>Sends one request and disconnects at once; returns the client's endpoint as the server sees it.</summary>
-    private static async Task<string> SendAndDisconnectAsync(IPEndPoint server, string id, bool reset)
+    /// <summary>Sends one request and resets the connection at once; returns the client's endpoint as the server sees it.</summary>
+    private static async Task<string> SendAndResetAsync(IPEndPoint server, string id)
     {
         using var client = await ConsoleHostServeTests.ConnectAsync(server);
         var endpoint = client.Client.LocalEndPoint!.ToString()!;
         await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes($"id: {id}\n"));
-        if (reset)
-        {
-            client.Client.Close(0);
-        }
+        client.Client.Close(0);
+        return endpoint;
+    }
 
+    /// <summary>
+    /// Sends a line answered at once (an invalid ID) and a real request, waits until the first reply has arrived, then
+    /// closes the socket normally without reading it: with data unread, the client's system resets the connection.
+    /// </summary>
+    private static async Task<string> SendAndCloseUnreadAsync(IPEndPoint server, string id)
+    {
+        using var client = await ConsoleHostServeTests.ConnectAsync(server);
+        var endpoint = client.Client.LocalEndPoint!.ToString()!;
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes($"id: bad id!\nid: {id}\n"));
+        // Polled, not awaited: .NET shuts a socket down (a clean FIN) when it is closed while an operation still holds it.
+        Assert.True(client.Client.Poll(s_timeout, SelectMode.SelectRead), "no reply to the invalid ID");
+        client.Client.Close();
         return endpoint;
     }
 }

@@ -21,12 +21,8 @@ public partial class ConsoleHostServeTests
     public async Task Serve_ManyClientsBadInputAndSigterm_AnswersEveryRequestAndExitsZero()
     {
         // Hops wait 250–300 ms each, so a request is still in flight for at least half a second after its parse hop
-        // has logged; enough parse routees (set through the environment, like any appsettings.json value) that 240
-        // concurrent requests don't queue behind each other's awaits.
-        var serving = await StartServingAsync(
-            ["--min-delay-ms", "250", "--max-delay-ms", "300"],
-            s_timeout,
-            new Dictionary<string, string> { ["ConsoleHost__ParseWorkers"] = "256" });
+        // has logged; each request has a parse worker of its own, so 240 concurrent requests overlap their waits.
+        var serving = await StartServingAsync(["--min-delay-ms", "250", "--max-delay-ms", "300"], s_timeout);
         using var sample = serving.Sample;
         var server = serving.Server;
 

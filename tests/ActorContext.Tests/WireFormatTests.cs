@@ -216,6 +216,20 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void Decode_SameUndeclaredEntryDecodedTwice_ContextsAreEqualByContents()
+    {
+        var name = Unique("elsewhere");
+        var payload = Payload(entries: [Entry(kind: 0, name, tag: 1, Utf8Prefixed("v-1"))]);
+
+        var first = MessageContext.FromSnapshot(ContextWireFormat.Decode(payload, Limit));
+        var second = MessageContext.FromSnapshot(ContextWireFormat.Decode(payload.ToArray(), Limit));
+
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+        Assert.Equal("v-1", second[Assert.Single(first.Keys)]);
+    }
+
+    [Fact]
     public void DecodeShared_KeepsNothingAliveOnTheThreadOnceTheSnapshotIsUnused()
     {
         var id = Distributed<string>("held");

@@ -8,12 +8,34 @@ namespace ActorContext.ConsoleHost.Pipeline;
 // into a log line by the hop itself.
 
 /// <summary>
-/// Hop 1: an <c>await</c> inside <c>ReceiveAsync</c>, then a Tell. The await honours the flow's
-/// <see cref="FlowDeadline.Token"/>, so a request that overran its deadline or whose client went away stops here.
+/// Hop 1: each request gets a worker of its own (<see cref="ParseWorker"/>), so requests overlap their waits the way
+/// they would overlap real I/O. An actor that awaits inside <c>ReceiveAsync</c> takes no other message until the await
+/// completes; one such actor, or a fixed pool of them, would make every request queue behind the waits of the ones
+/// before it.
 /// </summary>
 internal sealed class ParseActor : ReceiveActor
 {
     public ParseActor(IActorRef enrich, HopDelay delay)
+    {
+        var worker = Props.Create(() => new ParseWorker(enrich, delay));
+        Receive<Work>(work =>
+        {
+            var child = Context.ActorOf(worker);
+            child.Tell(work);
+            // Queued behind the work, so the worker stops once its await is over — and also when the work never reaches
+            // it (a request whose flow ended first goes to dead letters instead).
+            child.Tell(PoisonPill.Instance);
+        });
+    }
+}
+
+/// <summary>
+/// Hop 1's worker, one per request: an <c>await</c> inside <c>ReceiveAsync</c>, then a Tell. The await honours the
+/// flow's <see cref="FlowDeadline.Token"/>, so a request that overran its deadline or whose client went away stops here.
+/// </summary>
+internal sealed class ParseWorker : ReceiveActor
+{
+    public ParseWorker(IActorRef enrich, HopDelay delay)
     {
         var log = Context.GetLogger();
         ReceiveAsync<Work>(async work =>

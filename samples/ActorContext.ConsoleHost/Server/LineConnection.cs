@@ -12,10 +12,15 @@ namespace ActorContext.ConsoleHost.Server;
 /// One client connection of the line protocol: reads lines with a <see cref="PipeReader"/> (never more than one
 /// line plus one read buffered), starts each request at once, and writes the replies in the order the lines came.
 /// Every request runs inside the connection's cancellation scope (<see cref="FlowDeadline.WithCancellation"/>): when
-/// the client goes away (end of stream, a reset, a failed write) the scope is cancelled, so the work still in flight
-/// for it stops — as Go's <c>net/http</c> cancels a request's context when its client's connection closes. Other
-/// connections are unaffected, and a server shutdown (<see cref="StopReading"/>) cancels nothing.
+/// the client goes away the scope is cancelled, so the work still in flight for it stops. Other connections are
+/// unaffected, and a server shutdown (<see cref="StopReading"/>) cancels nothing.
 /// </summary>
+/// <remarks>
+/// "Gone" means a reset or a failed write. The end of the client's input (it half-closed its side, as
+/// <c>shutdown(SHUT_WR)</c> and <c>nc -N</c> do) is not: every line sent before it is answered, then the
+/// connection closes. A client that closes its socket completely looks the same until a reply reaches it: its system
+/// answers that reply with a reset (at once, if the client left replies unread), so the next write fails.
+/// </remarks>
 internal sealed class LineConnection
 {
     /// <summary>The longest line, in bytes, without its line break.</summary>
@@ -88,7 +93,7 @@ internal sealed class LineConnection
         var clientGone = false;
         try
         {
-            (tooLong, clientGone) = await ReadLinesAsync(reader);
+            tooLong = await ReadLinesAsync(reader);
         }
         catch (Exception e) when (IsDisconnect(e))
         {
@@ -132,9 +137,10 @@ internal sealed class LineConnection
     }
 
     /// <summary>
-    /// Reads lines until the client closes (<c>ClientGone</c>), reading is stopped, or a line is too long (<c>TooLong</c>).
+    /// Reads lines until the client's input ends, reading is stopped or a line is too long (then returns true); a reset
+    /// surfaces as an exception.
     /// </summary>
-    private async Task<(bool TooLong, bool ClientGone)> ReadLinesAsync(PipeReader reader)
+    private async Task<bool> ReadLinesAsync(PipeReader reader)
     {
         long sequence = 0;
         while (true)
@@ -146,7 +152,7 @@ internal sealed class LineConnection
             }
             catch (OperationCanceledException)
             {
-                return (false, false);
+                return false;
             }
 
             var buffer = result.Buffer;
@@ -154,7 +160,7 @@ internal sealed class LineConnection
             {
                 if (line.Length > MaxLineBytes)
                 {
-                    return (await RejectTooLongAsync(reader, buffer), false);
+                    return await RejectTooLongAsync(reader, buffer);
                 }
 
                 await StartRequestAsync(line, sequence++);
@@ -164,26 +170,27 @@ internal sealed class LineConnection
             // line: answer now instead of buffering more.
             if (buffer.Length > MaxLineBytes + 1)
             {
-                return (await RejectTooLongAsync(reader, buffer), false);
+                return await RejectTooLongAsync(reader, buffer);
             }
 
             if (result.IsCompleted || result.IsCanceled)
             {
-                // The client closed its side: a last line without a line break is still a request (answered
-                // "error: cancelled" when it was still in flight, since the close counts as the client going away).
+                // The end of the client's input, not of the client: a last line without a line break is still a
+                // request, and everything read is answered before the connection closes.
                 var last = TrimCarriageReturn(buffer);
                 if (last.Length > MaxLineBytes)
                 {
-                    return (await RejectTooLongAsync(reader, buffer), false);
+                    return await RejectTooLongAsync(reader, buffer);
                 }
 
                 if (!last.IsEmpty)
                 {
-                    await StartRequestAsync(last, sequence);
+                    await StartRequestAsync(last, sequence++);
                 }
 
                 reader.AdvanceTo(buffer.End);
-                return (false, true);
+                _logger.LogDebug("client {Port} ended its input after {Lines} line(s)", _clientPort, sequence);
+                return false;
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);

@@ -20,6 +20,7 @@ namespace ActorContext.ConsoleHost.Server;
 internal sealed class LineServer(
     SampleOptions options,
     RequestEdge edge,
+    LogBacklog logBacklog,
     IServiceProvider services,
     ILogger<LineServer> logger) : IHostedService
 {
@@ -40,6 +41,7 @@ internal sealed class LineServer(
         // Registered after AddAkka, so the actor system is up by now.
         _system = services.GetRequiredService<ActorSystem>();
         edge.Attach(await services.GetRequiredService<IRequiredActor<ParseActor>>().GetAsync(cancellationToken));
+        logBacklog.Attach(_system);
 
         _listener = new TcpListener(IPAddress.Loopback, options.Serve ? options.Port : 0);
         _listener.Start(backlog: 512);

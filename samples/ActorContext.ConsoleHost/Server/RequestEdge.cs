@@ -11,15 +11,17 @@ namespace ActorContext.ConsoleHost.Server;
 /// holding its request ID — the client's own (<c>id: &lt;value&gt;</c>) or a generated one — and crosses the actor
 /// pipeline from there. The context also carries the connection's cancellation scope and, with <c>DeadlineMs</c>, the
 /// request's own deadline (<see cref="FlowDeadline.WithTimeout"/>): a request whose flow ends first is answered
-/// <c>error: deadline exceeded</c> (or <c>error: cancelled</c> when its client went away).
+/// <c>error: deadline exceeded</c> (or <c>error: cancelled</c> when its client went away). The one line that is not a
+/// request, <c>stats</c>, is answered at once with the host's figures (<see cref="HostStats"/>).
 /// </summary>
-internal sealed class RequestEdge(SampleOptions options, RequestJournal journal, ILogger<RequestEdge> logger)
+internal sealed class RequestEdge(SampleOptions options, RequestJournal journal, LogBacklog logBacklog, ILogger<RequestEdge> logger)
 {
     private const string IdPrefix = "id:";
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private IActorRef? _pipeline;
     private int _inFlight;
+    private long _answered;
 
     /// <summary>Requests that crossed the edge and have no answer yet.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -46,6 +48,11 @@ internal sealed class RequestEdge(SampleOptions options, RequestJournal journal,
             return "error: invalid utf-8";
         }
 
+        if (text == HostStats.Request)
+        {
+            return HostStats.OfThisProcess(Interlocked.Read(ref _answered), logBacklog.Count).ToString();
+        }
+
         var id = RequestIds.New();
         if (text.StartsWith(IdPrefix, StringComparison.Ordinal))
         {
@@ -69,6 +76,7 @@ internal sealed class RequestEdge(SampleOptions options, RequestJournal journal,
                 return error!;
             }
 
+            Interlocked.Increment(ref _answered);
             journal.Add(clientPort, sequence, record);
             if (!record.IsConsistent)
             {

@@ -26,13 +26,38 @@ internal static class AkkaInternals
 
     private static readonly Lazy<string?> s_missing = new(FindMissing);
 
+    /// <summary>
+    /// Akka's (internal) system message that runs a <c>ReceiveAsync</c> continuation or reports its failure; null if
+    /// this Akka has none (<see cref="FindMissing"/> then names it).
+    /// </summary>
+    internal static readonly Type? ActorTaskSchedulerMessage = typeof(ActorCell).Assembly.GetType("Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage");
+
+    private static readonly Func<object, Exception?>? s_failureOf = FailureGetter();
+
+    /// <summary>The failure an <see cref="ActorTaskSchedulerMessage"/> reports, or null for one that runs a continuation.</summary>
+    internal static Exception? FailureOf(object actorTaskSchedulerMessage) => s_failureOf?.Invoke(actorTaskSchedulerMessage);
+
+    private static Func<object, Exception?>? FailureGetter()
+    {
+        var getter = ActorTaskSchedulerMessage?.GetProperty("Exception", Instance)?.GetMethod;
+        if (getter is null)
+        {
+            return null;
+        }
+
+        // A compiled call, not reflection, as it is read for every continuation of an async handler.
+        var message = System.Linq.Expressions.Expression.Parameter(typeof(object), "message");
+        var call = System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Convert(message, ActorTaskSchedulerMessage!), getter);
+        return System.Linq.Expressions.Expression.Lambda<Func<object, Exception?>>(call, message).Compile();
+    }
+
     /// <summary>Throws, naming what is missing, when this Akka version lacks a member propagation needs.</summary>
     internal static void EnsurePresent()
     {
         if (s_missing.Value is { } missing)
         {
             throw new NotSupportedException(
-                $"ActorContext cannot propagate contexts with Akka {typeof(ActorCell).Assembly.GetName().Version}: ActorCell.{missing} is " +
+                $"ActorContext cannot propagate contexts with Akka {typeof(ActorCell).Assembly.GetName().Version}: {missing} is " +
                 "missing. Use an Akka version the ActorContext README lists as supported.");
         }
     }
@@ -40,11 +65,16 @@ internal static class AkkaInternals
     /// <summary>The first member of <see cref="CellMembers"/> this Akka lacks, or null.</summary>
     internal static string? FindMissing()
     {
+        if (s_failureOf is null)
+        {
+            return "Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage.Exception";
+        }
+
         foreach (var (name, parameters) in CellMembers)
         {
             if (typeof(ActorCell).GetMethod(name, Instance, parameters) is null)
             {
-                return $"{name}({string.Join(", ", parameters.Select(static p => p.Name))})";
+                return $"ActorCell.{name}({string.Join(", ", parameters.Select(static p => p.Name))})";
             }
         }
 

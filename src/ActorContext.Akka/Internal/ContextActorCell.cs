@@ -375,6 +375,13 @@ internal sealed class ContextActorCell : ActorCell
             RestartContext = null;
         }
 
+        // A ReceiveAsync handler's failure does not leave ReceiveMessage: Akka reports it later with this system message,
+        // sent from the handler's own flow, where the failing message's context is current.
+        if (systemMessage.GetType() == AkkaInternals.ActorTaskSchedulerMessage && AkkaInternals.FailureOf(systemMessage) is not null)
+        {
+            _failedContext = ContextSnapshot.Current;
+        }
+
         // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one
         // (scheduled, from another node, or to an actor that stashes). The cell is suspended between the failure and
         // the Recreate, so nothing else reads or writes it while we unwrap it here.
