@@ -12,8 +12,9 @@ namespace ActorContext.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Options: <c>--pairs N</c>, <c>--scenario NAME</c> (repeatable; default: all), <c>--control</c> (A/A: both children run
-/// the plain variant, so every ratio should be 1.00), <c>--alt-build PATH</c> (a third variant: the propagating child run
-/// from another build of this benchmark, an <c>ActorContext.Benchmarks.dll</c>, for ablations measured in the same run),
+/// the plain variant, so every ratio should be 1.00), <c>--alt-build PATH</c> (repeatable; one more variant each,
+/// <c>alt</c>, <c>alt2</c>, ...: the propagating child run from another build of this benchmark, an
+/// <c>ActorContext.Benchmarks.dll</c>, for ablations measured in the same run, rotated with the others),
 /// <c>--verbose</c> (each child's lines to stderr); anything else (<c>--messages</c>, <c>--rounds</c>, ...) is passed to
 /// the children.
 /// </remarks>
@@ -29,7 +30,7 @@ internal static partial class PerProcessMode
     ];
 
     private const string Usage =
-        "usage: --per-process [--pairs N] [--scenario NAME]... [--control] [--alt-build PATH] [--verbose] [child options: --messages N --rounds N ...]";
+        "usage: --per-process [--pairs N] [--scenario NAME]... [--control] [--alt-build PATH]... [--verbose] [child options: --messages N --rounds N ...]";
 
     private static readonly TimeSpan s_childTimeout = TimeSpan.FromMinutes(5);
 
@@ -44,7 +45,7 @@ internal static partial class PerProcessMode
         var pairs = 3;
         var control = false;
         var verbose = false;
-        string? alt = null;
+        var alts = new List<string>();
         var scenarios = new List<string>();
         var passed = new List<string>();
         try
@@ -71,7 +72,8 @@ internal static partial class PerProcessMode
                         control = true;
                         break;
                     case "--alt-build":
-                        alt = Path.GetFullPath(args[++i]);
+                        var alt = Path.GetFullPath(args[++i]);
+                        alts.Add(alt);
                         if (!File.Exists(alt))
                         {
                             throw new ArgumentException($"--alt-build: no file '{alt}' (give the path of another build's ActorContext.Benchmarks.dll)");
@@ -108,9 +110,9 @@ internal static partial class PerProcessMode
             new("plain", "plain", self),
             new("ctx", control ? "plain" : "ctx", self),
         };
-        if (alt is not null)
+        for (var i = 0; i < alts.Count; i++)
         {
-            variants.Add(new Variant("alt", control ? "plain" : "ctx", alt));
+            variants.Add(new Variant(i == 0 ? "alt" : $"alt{i + 1}", control ? "plain" : "ctx", alts[i]));
         }
 
         try
@@ -135,7 +137,8 @@ internal static partial class PerProcessMode
         var results = variants.ToDictionary(static v => v.Label, static _ => new List<ChildResult>());
         for (var pair = 0; pair < pairs; pair++)
         {
-            // Rotate which variant goes first: with two, plain first on even pairs and ctx first on odd ones.
+            // Rotate which variant goes first: with two, plain first on even pairs and ctx first on odd ones; with more, each
+            // variant leads in turn.
             for (var k = 0; k < variants.Count; k++)
             {
                 var variant = variants[(pair + k) % variants.Count];
@@ -157,11 +160,12 @@ internal static partial class PerProcessMode
             line += string.Create(CultureInfo.InvariantCulture, $" span_floor_ns={floor:F1} above_plain_ns={above:F1} above_plain_per_floor={above / floor:F2}");
         }
 
-        if (results.TryGetValue("alt", out var alt))
+        foreach (var label in variants.Skip(2).Select(static v => v.Label))
         {
+            var alt = results[label];
             line += string.Create(
                 CultureInfo.InvariantCulture,
-                $" alt={Median(alt, static r => r.Rate):F0} alt_ratio={PairRatio(plain, alt):F2} alt_extra_bytes_per_msg={Math.Round(Median(alt, static r => r.Bytes) - Median(plain, static r => r.Bytes)):F0} alt_cpu_ns_per_delivery={Median(alt, static r => r.CpuNs):F1}");
+                $" {label}={Median(alt, static r => r.Rate):F0} {label}_ratio={PairRatio(plain, alt):F2} {label}_extra_bytes_per_msg={Math.Round(Median(alt, static r => r.Bytes) - Median(plain, static r => r.Bytes)):F0} {label}_cpu_ns_per_delivery={Median(alt, static r => r.CpuNs):F1}");
         }
 
         return line;

@@ -347,7 +347,9 @@ internal static class QuickMode
         using var ctx = ActorSystem.Create("ctx", config.WithMessageContext());
         using var profiler = new AllocationProfiler();
         var messages = options.Messages ?? 2_000_000;
-        foreach (var scenario in Scenarios.All.Concat(Scenarios.Last).Where(s => options.Scenario is null || s.Name == options.Scenario))
+        // The per-process-only scenarios only when named: one-way-spans installs a TracerProvider in this process.
+        var named = Scenarios.PerProcessOnly.Where(s => s.Name == options.Scenario);
+        foreach (var scenario in Scenarios.All.Concat(Scenarios.Last).Where(s => options.Scenario is null || s.Name == options.Scenario).Concat(named))
         {
             foreach (var (label, system) in new[] { ("plain", plain), ("ctx", ctx) })
             {

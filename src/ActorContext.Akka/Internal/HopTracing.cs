@@ -50,7 +50,7 @@ internal static class HopTracing
 
     /// <summary>Makes the trace carried by a message current for its Receive; with a span of its own when <paramref name="span"/> and someone listens.</summary>
     /// <remarks>Called right after the message's context snapshot was made current.</remarks>
-    internal static Hop Enter(ContextSnapshot context, ActorCell cell, object message, bool scheduled, bool span)
+    internal static Hop Enter(ContextSnapshot context, ContextActorCell cell, object message, bool scheduled, bool span)
     {
         var trace = context.Trace!;
         var entry = ExecutionContext.Capture();
@@ -64,7 +64,7 @@ internal static class HopTracing
                 TraceCarrier.CopyBaggage(trace, hop);
                 if (hop.IsAllDataRequested)
                 {
-                    hop.SetTag("akka.actor.path", cell.Self.Path.ToString());
+                    hop.SetTag("akka.actor.path", cell.SpanPath);
                     hop.SetTag("akka.actor.type", cell.Props.Type?.FullName);
                     hop.SetTag("akka.message.type", message.GetType().FullName);
                     hop.SetTag("akka.hop", HopKind(cell.Sender, scheduled));
