@@ -123,7 +123,7 @@ public class BenchmarkQuickModeTests
         {
             var line = Assert.Single(lines, l => l.StartsWith(scenario + " ", StringComparison.Ordinal));
             var spans = scenario == "one-way-spans"
-                ? @" span_floor_ns=\d+\.\d above_plain_ns=-?\d+\.\d above_plain_per_floor=-?\d+\.\d{2}"
+                ? @" span_floor_ns=\d+\.\d span_4tags_ns=\d+\.\d above_plain_ns=-?\d+\.\d above_plain_per_floor=-?\d+\.\d{2}"
                 : string.Empty;
             Assert.Matches(
                 new Regex($@"^{Regex.Escape(scenario)} plain=\d+ ctx=\d+ ratio=\d+\.\d{{2}} extra_bytes_per_msg=-?\d+ plain_cpu_ns_per_delivery=\d+\.\d ctx_cpu_ns_per_delivery=\d+\.\d{spans}$"),

@@ -34,7 +34,7 @@ internal static partial class PerProcessMode
 
     private static readonly TimeSpan s_childTimeout = TimeSpan.FromMinutes(5);
 
-    private sealed record ChildResult(double Rate, double CpuNs, double Bytes, double? SpanFloorNs);
+    private sealed record ChildResult(double Rate, double CpuNs, double Bytes, double? SpanFloorNs, double? SpanFourTagsNs);
 
     private sealed record Variant(string Label, string Solo, string Assembly);
 
@@ -155,9 +155,12 @@ internal static partial class PerProcessMode
         if (scenario == OneWaySpans.Name)
         {
             // Wall time per delivery above plain, pair by pair, against the cost of one bare span in the same children.
-            var floor = QuickMode.Median(results.Values.SelectMany(static l => l).Select(static r => r.SpanFloorNs ?? double.NaN).Where(static f => !double.IsNaN(f)));
+            // span_4tags_ns: the same Activity with the four tags a hop span gets, to itemize what a hop adds to the floor.
+            var all = results.Values.SelectMany(static l => l).ToArray();
+            var floor = QuickMode.Median(all.Where(static r => r.SpanFloorNs is not null).Select(static r => r.SpanFloorNs!.Value));
+            var fourTags = QuickMode.Median(all.Where(static r => r.SpanFourTagsNs is not null).Select(static r => r.SpanFourTagsNs!.Value));
             var above = QuickMode.Median(plain.Zip(ctx, static (p, c) => (1e9 / c.Rate) - (1e9 / p.Rate)));
-            line += string.Create(CultureInfo.InvariantCulture, $" span_floor_ns={floor:F1} above_plain_ns={above:F1} above_plain_per_floor={above / floor:F2}");
+            line += string.Create(CultureInfo.InvariantCulture, $" span_floor_ns={floor:F1} span_4tags_ns={fourTags:F1} above_plain_ns={above:F1} above_plain_per_floor={above / floor:F2}");
         }
 
         foreach (var label in variants.Skip(2).Select(static v => v.Label))
@@ -221,7 +224,8 @@ internal static partial class PerProcessMode
             double.Parse(last.Groups["rate"].Value, CultureInfo.InvariantCulture),
             double.Parse(last.Groups["cpu"].Value, CultureInfo.InvariantCulture),
             double.Parse(bytes.Groups["bytes"].Value, CultureInfo.InvariantCulture),
-            floor is null ? null : double.Parse(floor.Groups["ns"].Value, CultureInfo.InvariantCulture));
+            floor is null ? null : double.Parse(floor.Groups["ns"].Value, CultureInfo.InvariantCulture),
+            floor is null ? null : double.Parse(floor.Groups["tags"].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The <c>dotnet</c> host: the one running this process, the one the SDK says, or the one on the PATH.</summary>
@@ -241,7 +245,7 @@ internal static partial class PerProcessMode
     [GeneratedRegex(@"^# \S+ (plain|ctx) bytes_per_msg=(?<bytes>-?[\d.]+)$")]
     private static partial Regex BytesLine();
 
-    [GeneratedRegex(@"^# \S+ (plain|ctx) span_floor_ns=(?<ns>[\d.]+)$")]
+    [GeneratedRegex(@"^# \S+ (plain|ctx) span_floor_ns=(?<ns>[\d.]+) span_4tags_ns=(?<tags>[\d.]+)$")]
     private static partial Regex FloorLine();
 
     private sealed class ChildFailedException(string message) : Exception(message);

@@ -258,10 +258,12 @@ internal static class QuickMode
 
         // Comment lines, so the last line stays what other tools read: the bytes, and for one-way-spans the span floor.
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {options.Scenario} {options.Solo} bytes_per_msg={Median(bytes):F1}"));
-        if (run is OneWaySpans spans)
+        if (run is OneWaySpans)
         {
-            var floor = spans.MeasureSpanFloorNs(options.Messages is { } n ? Math.Max(n, 1000) : 1_000_000);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {options.Scenario} {options.Solo} span_floor_ns={floor:F1}"));
+            var operations = options.Messages is { } n ? Math.Max(n, 1000) : 1_000_000;
+            var floor = OneWaySpans.MeasureSpanFloorNs(operations);
+            var withHopTags = OneWaySpans.MeasureSpanFloorNs(operations, hopTags: true);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {options.Scenario} {options.Solo} span_floor_ns={floor:F1} span_4tags_ns={withHopTags:F1}"));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.Scenario} {options.Solo}={Median(rates):F0} cpu_ns_per_msg={Median(cpu):F1}"));
