@@ -143,6 +143,20 @@ public class BenchmarkQuickModeTests
         Assert.Matches(new Regex(@"^ping-pong-empty plain=\d+ ctx=\d+ ratio=\d+\.\d{2} extra_bytes_per_msg=-?\d+ plain_cpu_ns_per_delivery=\d+\.\d ctx_cpu_ns_per_delivery=\d+\.\d$"), line);
     }
 
+    [Fact]
+    public void PerProcess_AltBuild_AddsThatVariantsColumns()
+    {
+        // This very build as the "other" build: the point is the third variant's children and columns, not its figures.
+        using var output = new StringWriter();
+        var self = typeof(PerProcessMode).Assembly.Location;
+
+        var exit = PerProcessMode.Run(["--per-process", "--pairs", "1", "--scenario", "one-way-empty", "--alt-build", self, "--messages", "2000", "--rounds", "1"], output);
+
+        Assert.True(exit == 0, output.ToString());
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(new Regex(@" ctx_cpu_ns_per_delivery=\d+\.\d alt=\d+ alt_ratio=\d+\.\d{2} alt_extra_bytes_per_msg=-?\d+ alt_cpu_ns_per_delivery=\d+\.\d$"), line);
+    }
+
     [Theory]
     [InlineData("--pairs", "0")]
     [InlineData("--scenario", "no-such-scenario")]
