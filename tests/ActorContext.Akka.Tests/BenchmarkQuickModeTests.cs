@@ -110,6 +110,73 @@ public class BenchmarkQuickModeTests
 
     private const string RemoteName = "remote-roundtrip-ctx";
 
+    [Fact]
+    public void PerProcess_TinySizes_PrintsOneWellFormedLinePerScenario()
+    {
+        // Every scenario, each variant in child processes of its own; one pair keeps the test short (figures use 3 or more).
+        using var output = new StringWriter();
+
+        var exit = PerProcessMode.Run(["--per-process", "--pairs", "1", "--messages", "2000", "--rounds", "1"], output);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exit == 0, output.ToString());
+        string[] expected = [.. s_measuredScenarios, "one-way-spans", "pipeline"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), PerProcessMode.AllScenarios.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Length, lines.Length);
+        foreach (var scenario in expected)
+        {
+            var line = Assert.Single(lines, l => l.StartsWith(scenario + " ", StringComparison.Ordinal));
+            var spans = scenario == "one-way-spans"
+                ? @" span_floor_ns=\d+\.\d span_4tags_ns=\d+\.\d above_plain_ns=-?\d+\.\d above_plain_per_floor=-?\d+\.\d{2}"
+                : string.Empty;
+            Assert.Matches(
+                new Regex($@"^{Regex.Escape(scenario)} plain=\d+ ctx=\d+ ratio=\d+\.\d{{2}} extra_bytes_per_msg=-?\d+ plain_cpu_ns_per_delivery=\d+\.\d ctx_cpu_ns_per_delivery=\d+\.\d{spans}$"),
+                line);
+        }
+    }
+
+    [Fact]
+    public void PerProcess_ControlWithThreePairs_PrintsTheScenarioLine()
+    {
+        using var output = new StringWriter();
+
+        var exit = PerProcessMode.Run(["--per-process", "--control", "--scenario", "ping-pong-empty", "--messages", "2000", "--rounds", "1"], output);
+
+        Assert.True(exit == 0, output.ToString());
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(new Regex(@"^ping-pong-empty plain=\d+ ctx=\d+ ratio=\d+\.\d{2} extra_bytes_per_msg=-?\d+ plain_cpu_ns_per_delivery=\d+\.\d ctx_cpu_ns_per_delivery=\d+\.\d$"), line);
+    }
+
+    [Fact]
+    public void PerProcess_AltBuild_AddsThatVariantsColumns()
+    {
+        // This very build as the "other" build: the point is the third variant's children and columns, not its figures.
+        using var output = new StringWriter();
+        var self = typeof(PerProcessMode).Assembly.Location;
+
+        var exit = PerProcessMode.Run(["--per-process", "--pairs", "1", "--scenario", "one-way-empty", "--alt-build", self, "--messages", "2000", "--rounds", "1"], output);
+
+        Assert.True(exit == 0, output.ToString());
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(new Regex(@" ctx_cpu_ns_per_delivery=\d+\.\d alt=\d+ alt_ratio=\d+\.\d{2} alt_extra_bytes_per_msg=-?\d+ alt_cpu_ns_per_delivery=\d+\.\d$"), line);
+    }
+
+    [Theory]
+    [InlineData("--pairs", "0")]
+    [InlineData("--scenario", "no-such-scenario")]
+    [InlineData("--alt-build", "/nonexistent/ActorContext.Benchmarks.dll")]
+    [InlineData("--solo", "ctx")]
+    public void PerProcess_BadArguments_PrintsTheErrorAndUsage(string option, string value)
+    {
+        using var output = new StringWriter();
+
+        var exit = PerProcessMode.Run(["--per-process", option, value], output);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("usage: --per-process", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("plain")]
     [InlineData("ctx")]
@@ -121,7 +188,8 @@ public class BenchmarkQuickModeTests
 
         Assert.Equal(0, exit);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(2, lines.Count(static l => l.StartsWith("# ping-pong-ctx ", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith($"# ping-pong-ctx {system} round ", StringComparison.Ordinal)));
+        Assert.Matches(new Regex($@"^# ping-pong-ctx {system} bytes_per_msg=-?\d+\.\d$"), lines[^2]);
         Assert.Matches(new Regex($@"^ping-pong-ctx {system}=\d+ cpu_ns_per_msg=\d+\.\d$"), lines[^1]);
     }
 

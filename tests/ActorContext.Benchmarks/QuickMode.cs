@@ -211,42 +211,64 @@ internal static class QuickMode
     /// </summary>
     private static int Solo(Config config, Options options, TextWriter output)
     {
-        var scenario = Scenarios.All.Concat(Scenarios.Last).FirstOrDefault(s => s.Name == options.Scenario);
-        if (scenario is null)
+        var local = Scenarios.All.Concat(Scenarios.Last).Concat(Scenarios.PerProcessOnly).ToArray();
+        var remote = options.Scenario == RemoteRoundTrip.Name;
+        var scenario = local.FirstOrDefault(s => s.Name == options.Scenario);
+        if (scenario is null && !remote)
         {
-            output.WriteLine($"error: --solo needs --scenario with one of: {string.Join(", ", Scenarios.All.Concat(Scenarios.Last).Select(static s => s.Name))}");
+            output.WriteLine($"error: --solo needs --scenario with one of: {string.Join(", ", local.Select(static s => s.Name).Append(RemoteRoundTrip.Name))}");
             return 2;
         }
 
-        using var system = ActorSystem.Create(options.Solo!, options.Solo == "ctx" ? config.WithMessageContext() : config);
-        using var run = scenario.Start(system);
-        // Three seconds of warm-up (tiered JIT and PGO settle), or three runs when --messages sizes the run.
+        var ctx = options.Solo == "ctx";
+        using var system = remote ? null : ActorSystem.Create(options.Solo!, ctx ? config.WithMessageContext() : config);
+        using var run = remote ? RemoteRoundTrip.Start(config, ctx) : scenario!.Start(system!);
+        var sizing = remote ? s_remoteSizing : s_localSizing;
+
+        // At least three seconds of warm-up (tiered JIT and PGO settle), or the sizing's runs when --messages sizes the run.
         var warming = Stopwatch.StartNew();
-        var warmup = Math.Min(options.Messages ?? s_localSizing.Warmup, s_localSizing.Warmup);
-        for (var i = 0; i < 3 || (options.Messages is null && warming.Elapsed.TotalSeconds < 3); i++)
+        var warmup = Math.Min(options.Messages ?? sizing.Warmup, sizing.Warmup);
+        for (var i = 0; i < Math.Max(sizing.WarmupRuns, 3) || (options.Messages is null && warming.Elapsed.TotalSeconds < Math.Max(3, sizing.WarmupSeconds)); i++)
         {
             run.Run(warmup);
+            if (sizing.WarmupPause > TimeSpan.Zero)
+            {
+                Thread.Sleep(sizing.WarmupPause);
+            }
         }
 
-        var messages = options.Messages ?? Calibrate(run, s_localSizing.FirstProbe, TargetSeconds);
+        var messages = options.Messages ?? Calibrate(run, sizing.FirstProbe, sizing.TargetSeconds);
         var rates = new List<double>();
         var cpu = new List<double>();
+        var bytes = new List<double>();
         var process = Process.GetCurrentProcess();
-        for (var round = 0; round < options.Rounds; round++)
+        for (var round = 0; round < Math.Min(options.Rounds, sizing.MaxRounds); round++)
         {
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
             var sample = Once(run, messages);
             process.Refresh();
             rates.Add(sample.MessagesPerSecond);
+            bytes.Add(sample.BytesPerMessage);
 
             // CPU time per message, all threads: on a shared machine it moves less with other processes' load than rates do.
             cpu.Add((process.TotalProcessorTime - cpuBefore).TotalNanoseconds / (sample.MessagesPerSecond * sample.Seconds));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {scenario.Name} {options.Solo} round {round}: {sample} cpu={cpu[^1]:F1}ns/msg"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {options.Scenario} {options.Solo} round {round}: {sample} cpu={cpu[^1]:F1}ns/msg"));
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name} {options.Solo}={Median(rates):F0} cpu_ns_per_msg={Median(cpu):F1}"));
-        system.Terminate().Wait(TimeSpan.FromSeconds(10));
+        // Comment lines, so the last line stays what other tools read: the bytes, and for one-way-spans the span floor.
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {options.Scenario} {options.Solo} bytes_per_msg={Median(bytes):F1}"));
+        if (run is OneWaySpans)
+        {
+            var operations = options.Messages is { } n ? Math.Max(n, 1000) : 1_000_000;
+            var floor = OneWaySpans.MeasureSpanFloorNs(operations);
+            var withHopTags = OneWaySpans.MeasureSpanFloorNs(operations, hopTags: true);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {options.Scenario} {options.Solo} span_floor_ns={floor:F1} span_4tags_ns={withHopTags:F1}"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.Scenario} {options.Solo}={Median(rates):F0} cpu_ns_per_msg={Median(cpu):F1}"));
+        output.Flush();
+        system?.Terminate().Wait(TimeSpan.FromSeconds(10));
         return 0;
     }
 
@@ -327,7 +349,9 @@ internal static class QuickMode
         using var ctx = ActorSystem.Create("ctx", config.WithMessageContext());
         using var profiler = new AllocationProfiler();
         var messages = options.Messages ?? 2_000_000;
-        foreach (var scenario in Scenarios.All.Concat(Scenarios.Last).Where(s => options.Scenario is null || s.Name == options.Scenario))
+        // The per-process-only scenarios only when named: one-way-spans installs a TracerProvider in this process.
+        var named = Scenarios.PerProcessOnly.Where(s => s.Name == options.Scenario);
+        foreach (var scenario in Scenarios.All.Concat(Scenarios.Last).Where(s => options.Scenario is null || s.Name == options.Scenario).Concat(named))
         {
             foreach (var (label, system) in new[] { ("plain", plain), ("ctx", ctx) })
             {
@@ -633,7 +657,7 @@ internal static class QuickMode
             (GC.GetTotalPauseDuration() - pause).TotalMilliseconds);
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         var mid = sorted.Length / 2;

@@ -75,6 +75,16 @@ internal static class Scenarios
     ];
 
     /// <summary>
+    /// Scenarios measured one system per process only (<c>--solo</c>, <c>--per-process</c>), never in the quick mode's
+    /// shared process: <c>one-way-spans</c> installs a TracerProvider, which would change every scenario measured after it.
+    /// </summary>
+    internal static IReadOnlyList<Scenario> PerProcessOnly { get; } =
+    [
+        new(OneWaySpans.Name, static s => new OneWaySpans(s)),
+        new(Pipeline.Name, static s => new Pipeline(s)),
+    ];
+
+    /// <summary>
     /// Starts the plain or the propagating instantiation. The two are distinct generic instantiations over value
     /// types, so the JIT compiles (and profiles) the benchmark's own send loops and actors separately for each
     /// system: a call site like <c>actor.Tell(...)</c> then only ever sees one kind of ref, and dynamic PGO cannot

@@ -157,6 +157,11 @@ internal sealed class ContextActorCell : ActorCell
         }
     }
 
+    /// <summary>The actor's path for its hop spans' <c>akka.actor.path</c> tag: formatted once per cell, not once per span.</summary>
+    internal string SpanPath => _spanPath ??= Self.Path.ToString();
+
+    private string? _spanPath;
+
     /// <summary>
     /// The context of the message whose Receive threw, for the restart that may follow: sends made from
     /// <c>PreRestart</c> (the retry-on-failure pattern, <c>Self.Tell(message)</c>) carry it.

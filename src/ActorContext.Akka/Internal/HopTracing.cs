@@ -50,7 +50,7 @@ internal static class HopTracing
 
     /// <summary>Makes the trace carried by a message current for its Receive; with a span of its own when <paramref name="span"/> and someone listens.</summary>
     /// <remarks>Called right after the message's context snapshot was made current.</remarks>
-    internal static Hop Enter(ContextSnapshot context, ActorCell cell, object message, bool scheduled, bool span)
+    internal static Hop Enter(ContextSnapshot context, ContextActorCell cell, object message, bool scheduled, bool span)
     {
         var trace = context.Trace!;
         var entry = ExecutionContext.Capture();
@@ -58,18 +58,19 @@ internal static class HopTracing
         var parent = trace.Context;
         if (span && s_source.HasListeners())
         {
-            var hop = s_source.CreateActivity(SpanName(message), ActivityKind.Consumer, parent);
+            // The tags go in with the creation: the Activity builds its tag list in one go, where four SetTag calls
+            // take the list's lock four times (one-way-spans: about 300 → 235 ns per hop above plain); samplers see them too.
+            var type = cell.Props.Type?.FullName;
+            var path = new KeyValuePair<string, object?>("akka.actor.path", cell.SpanPath);
+            var messageType = new KeyValuePair<string, object?>("akka.message.type", message.GetType().FullName);
+            var kind = new KeyValuePair<string, object?>("akka.hop", HopKind(cell.Sender, scheduled));
+            KeyValuePair<string, object?>[] tags = type is null
+                ? [path, messageType, kind]
+                : [path, new KeyValuePair<string, object?>("akka.actor.type", type), messageType, kind];
+            var hop = s_source.CreateActivity(SpanName(message), ActivityKind.Consumer, parent, tags);
             if (hop is not null)
             {
                 TraceCarrier.CopyBaggage(trace, hop);
-                if (hop.IsAllDataRequested)
-                {
-                    hop.SetTag("akka.actor.path", cell.Self.Path.ToString());
-                    hop.SetTag("akka.actor.type", cell.Props.Type?.FullName);
-                    hop.SetTag("akka.message.type", message.GetType().FullName);
-                    hop.SetTag("akka.hop", HopKind(cell.Sender, scheduled));
-                }
-
                 hop.Start();
                 return new Hop(entry, previous, hop);
             }
