@@ -429,14 +429,10 @@ internal sealed class ContextSnapshot
     /// <summary><see cref="TryGet"/> as the public surfaces see it (see <see cref="VisibleEntries"/>).</summary>
     internal bool TryGetVisible(IContextVar key, out object? value)
     {
-        if (IsNamedKey(key) && !TryGet(key, out _))
-        {
-            // String keys and entries forwarded for undeclared vars are not interned: another context may hold the same
-            // name under another key object.
-            key = FindNamedKey(key) ?? key;
-        }
-
-        if (IsLibraryOwned(key) || !TryGet(key, out value))
+        // String keys and entries forwarded for undeclared vars are not interned: another context may hold the same
+        // name under another key object.
+        if (IsLibraryOwned(key)
+            || (!TryGet(key, out value) && !(IsNamedKey(key) && FindNamedKey(key) is { } named && TryGet(named, out value))))
         {
             value = null;
             return false;

@@ -42,10 +42,8 @@ public static class RequestContext
         }
 
         var current = ContextSnapshot.Current ?? ContextSnapshot.Empty;
-        ContextSnapshot.Current = current.WithChecked(Find(current, key) ?? new RequestContextKey(key), value);
+        ContextSnapshot.Current = current.WithChecked(current.FindRequestKey(key) ?? new RequestContextKey(key), value);
     }
-
-    private static RequestContextKey? Find(ContextSnapshot snapshot, string key) => snapshot.FindRequestKey(key);
 
     /// <summary>The value of <paramref name="key"/> in the current context, or <see langword="null"/> when absent.</summary>
     /// <param name="key">A non-empty key.</param>
@@ -54,7 +52,7 @@ public static class RequestContext
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var current = ContextSnapshot.Current;
-        return current is not null && Find(current, key) is { } var && current.TryGet(var, out var value) ? value : null;
+        return current is not null && current.FindRequestKey(key) is { } var && current.TryGet(var, out var value) ? value : null;
     }
 
     /// <summary>Removes <paramref name="key"/> from the current context.</summary>
@@ -65,7 +63,7 @@ public static class RequestContext
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var current = ContextSnapshot.Current;
-        if (current is null || Find(current, key) is not { } var)
+        if (current is null || current.FindRequestKey(key) is not { } var)
         {
             return false;
         }

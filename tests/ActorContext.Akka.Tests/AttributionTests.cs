@@ -24,13 +24,27 @@ public class AttributionTests : PropagationTestKit
     private sealed record Job(string Name, bool Fail);
 
     /// <summary>The retry-on-failure pattern: a crashed message is sent to itself again from PreRestart.</summary>
-    private sealed class Retrying : ReceiveActor
+    private abstract class RetriesOnRestart(IActorRef probe) : ReceiveActor
     {
-        private readonly IActorRef _probe;
+        protected IActorRef Probe { get; } = probe;
 
-        public Retrying(IActorRef probe)
+        protected override void PreRestart(Exception reason, object message)
         {
-            _probe = probe;
+            Probe.Tell($"pre-restart:{SeenId()}");
+            if (message is Job { Fail: true } job)
+            {
+                Self.Tell(job with { Fail = false });
+            }
+
+            base.PreRestart(reason, message);
+        }
+    }
+
+    private sealed class Retrying : RetriesOnRestart
+    {
+        public Retrying(IActorRef probe)
+            : base(probe)
+        {
             probe.Tell($"ctor:{SeenId()}");
             Receive<Job>(job =>
             {
@@ -43,20 +57,9 @@ public class AttributionTests : PropagationTestKit
             });
         }
 
-        protected override void PreRestart(Exception reason, object message)
-        {
-            _probe.Tell($"pre-restart:{SeenId()}");
-            if (message is Job { Fail: true } job)
-            {
-                Self.Tell(job with { Fail = false });
-            }
-
-            base.PreRestart(reason, message);
-        }
-
         protected override void PostRestart(Exception reason)
         {
-            _probe.Tell($"post-restart:{SeenId()}");
+            Probe.Tell($"post-restart:{SeenId()}");
             base.PostRestart(reason);
         }
     }
@@ -81,13 +84,11 @@ public class AttributionTests : PropagationTestKit
     }
 
     /// <summary>The retry pattern in a ReceiveAsync handler that fails before or after an await.</summary>
-    private sealed class AsyncRetrying : ReceiveActor
+    private sealed class AsyncRetrying : RetriesOnRestart
     {
-        private readonly IActorRef _probe;
-
         public AsyncRetrying(IActorRef probe, bool awaitFirst)
+            : base(probe)
         {
-            _probe = probe;
             ReceiveAsync<Job>(async job =>
             {
                 if (awaitFirst)
@@ -103,17 +104,6 @@ public class AttributionTests : PropagationTestKit
                 await Task.Yield();
                 probe.Tell($"{job.Name}:{SeenId()}");
             });
-        }
-
-        protected override void PreRestart(Exception reason, object message)
-        {
-            _probe.Tell($"pre-restart:{SeenId()}");
-            if (message is Job { Fail: true } job)
-            {
-                Self.Tell(job with { Fail = false });
-            }
-
-            base.PreRestart(reason, message);
         }
     }
 

@@ -75,12 +75,9 @@ public class SetupTests
     [Fact]
     public async Task WithMessageContext_Hosting_ProviderOrSchedulerReplacedLater_FailsStartNamingTheProblem()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("replaced", akka => akka
+        using var host = BuildHost("replaced", akka => akka
             .WithMessageContext()
             .AddHocon("akka.scheduler.implementation = \"Akka.Actor.HashedWheelTimerScheduler, Akka\"", HoconAddMode.Prepend));
-        using var host = builder.Build();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
@@ -93,12 +90,9 @@ public class SetupTests
     [InlineData(HoconAddMode.Prepend)]
     public async Task WithMessageContext_Hosting_TestSchedulerNamedInHocon_FailsStartPointingToContextTestScheduler(HoconAddMode mode)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("test-scheduler", akka => akka
+        using var host = BuildHost("test-scheduler", akka => akka
             .AddHocon("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"", mode)
             .WithMessageContext());
-        using var host = builder.Build();
 
         var error = Flatten(await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync()));
 
@@ -110,12 +104,9 @@ public class SetupTests
     [Fact]
     public async Task WithMessageContext_Hosting_ContextTestSchedulerNamed_StartsAndIsATestScheduler()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka("context-test-scheduler", akka => akka
+        using var host = BuildHost("context-test-scheduler", akka => akka
             .WithMessageContext()
             .AddHocon("akka.scheduler.implementation = \"ActorContext.TestKit.ContextTestScheduler, ActorContext.TestKit\"", HoconAddMode.Append));
-        using var host = builder.Build();
         await host.StartAsync();
         try
         {
@@ -127,6 +118,14 @@ public class SetupTests
         {
             await host.StopAsync();
         }
+    }
+
+    private static IHost BuildHost(string name, Action<AkkaConfigurationBuilder> configure)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka(name, configure);
+        return builder.Build();
     }
 
     private static string Flatten(Exception error) =>
