@@ -28,13 +28,30 @@ public static class FlowDeadline
     internal static readonly ContextVar<FlowScope> Current = ContextVar<FlowScope>.LibraryOwned("actor-context.deadline", new FlowScopeCodec());
 
     /// <summary>Starts a scope whose deadline is <paramref name="timeout"/> from now, or the inherited one if sooner.</summary>
-    /// <param name="timeout">The budget; must not be negative.</param>
+    /// <param name="timeout">
+    /// The budget; must not be negative. <see cref="Timeout.InfiniteTimeSpan"/>, like a budget too large to count down
+    /// (<see cref="TimeSpan.MaxValue"/>), sets no deadline of its own: the inherited one, if any, still applies.
+    /// </param>
     /// <returns>The scope; disposing it restores the enclosing deadline (it does not cancel anything).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
     public static FlowCancellation WithTimeout(TimeSpan timeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        return Enter(FlowScope.Now + timeout);
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return Enter(null);
+        }
+
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(timeout),
+                timeout,
+                "A flow's timeout cannot be negative; pass TimeSpan.Zero for an already expired budget or Timeout.InfiniteTimeSpan for none of its own.");
+        }
+
+        // Now is the time since the machine started, so only budgets of thousands of years overflow: they never expire.
+        var now = FlowScope.Now;
+        return Enter(timeout > TimeSpan.MaxValue - now ? null : now + timeout);
     }
 
     /// <summary>Starts a scope with the given deadline, or the inherited one if sooner.</summary>
