@@ -6,19 +6,6 @@ namespace ActorContext.Akka.Tests;
 
 public class SetupTests
 {
-    [Theory]
-    [InlineData("remote", "ContextRemoteActorRefProvider")]
-    [InlineData("cluster", "ContextClusterActorRefProvider")]
-    [InlineData("Akka.Remote.RemoteActorRefProvider, Akka.Remote", "ContextRemoteActorRefProvider")]
-    [InlineData("Akka.Cluster.ClusterActorRefProvider, Akka.Cluster", "ContextClusterActorRefProvider")]
-    public void WithMessageContext_RemoteOrClusterProvider_SelectsThePropagatingProviderOfThatKind(string provider, string expected)
-    {
-        var config = ConfigurationFactory.ParseString($"akka.actor.provider = \"{provider}\"").WithMessageContext();
-
-        Assert.Contains(expected, config.GetString("akka.actor.provider"));
-        Assert.Contains("ContextEnvelopeSerializer", config.GetString("akka.actor.serializers.actor-context"));
-    }
-
     [Fact]
     public void WithMessageContext_UnknownProvider_ThrowsNotSupportedNamingIt()
     {

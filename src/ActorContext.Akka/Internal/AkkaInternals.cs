@@ -4,8 +4,10 @@ using Akka.Actor;
 namespace ActorContext.Akka.Internal;
 
 /// <summary>
-/// The members of Akka's <see cref="ActorCell"/> that propagation reaches with <c>UnsafeAccessor</c> (see
-/// <see cref="ContextActorCell"/>), checked once when a propagating system starts.
+/// The internals of Akka that propagation cannot do without, checked once when a propagating system starts: the
+/// members of <see cref="ActorCell"/> reached with <c>UnsafeAccessor</c> (see <see cref="ContextActorCell"/>), the system
+/// message of async handlers, the internal router ref's constructor (see <see cref="LocalRefFactory"/>) and the
+/// scheduler's tell wrappers (see <see cref="Propagation"/>). Each has a canary test naming it.
 /// </summary>
 /// <remarks>
 /// An <c>UnsafeAccessor</c> whose member is gone throws only when it is first called — in the middle of a message or
@@ -22,6 +24,19 @@ internal static class AkkaInternals
         ("set_Sender", [typeof(IActorRef)]),
         ("FaultRecreate", [typeof(Exception)]),
         ("HandleInvokeFailure", [typeof(Exception), typeof(IEnumerable<IActorRef>)]),
+    ];
+
+    /// <summary>Akka's internal router ref, created by its constructor of <see cref="RoutedActorRefArity"/> parameters.</summary>
+    internal const string RoutedActorRefType = "Akka.Routing.RoutedActorRef";
+
+    /// <summary>The parameter count of the router ref's constructor <see cref="LocalRefFactory"/> calls.</summary>
+    internal const int RoutedActorRefArity = 7;
+
+    /// <summary>The scheduler's internal wrappers of a scheduled tell, recognized by type.</summary>
+    internal static readonly string[] ScheduledTellTypes =
+    [
+        "Akka.Actor.Scheduler.ScheduledTellMsg",
+        "Akka.Actor.Scheduler.ScheduledTellMsgNoInfluenceReceiveTimeout",
     ];
 
     private static readonly Lazy<string?> s_missing = new(FindMissing);
@@ -62,7 +77,7 @@ internal static class AkkaInternals
         }
     }
 
-    /// <summary>The first member of <see cref="CellMembers"/> this Akka lacks, or null.</summary>
+    /// <summary>The first of the internals above this Akka lacks, or null.</summary>
     internal static string? FindMissing()
     {
         if (s_failureOf is null)
@@ -75,6 +90,21 @@ internal static class AkkaInternals
             if (typeof(ActorCell).GetMethod(name, Instance, parameters) is null)
             {
                 return $"ActorCell.{name}({string.Join(", ", parameters.Select(static p => p.Name))})";
+            }
+        }
+
+        var routedActorRef = typeof(ActorCell).Assembly.GetType(RoutedActorRefType);
+        if (routedActorRef is null
+            || routedActorRef.GetConstructors(Instance).Count(static c => c.GetParameters().Length == RoutedActorRefArity) != 1)
+        {
+            return $"{RoutedActorRefType}'s constructor of {RoutedActorRefArity} parameters";
+        }
+
+        foreach (var name in ScheduledTellTypes)
+        {
+            if (typeof(ActorCell).Assembly.GetType(name) is null)
+            {
+                return name;
             }
         }
 

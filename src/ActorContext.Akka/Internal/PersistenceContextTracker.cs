@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorContext.Akka.Internal;
 
@@ -19,21 +20,28 @@ namespace ActorContext.Akka.Internal;
 /// </para>
 /// <para>
 /// Akka.Persistence is not a dependency of this package: the tracker is created only for actors deriving from
-/// <c>Akka.Persistence.Eventsourced</c> and reads its private invocation queue by reflection.
+/// <c>Akka.Persistence.Eventsourced</c> and reads its private invocation queue by reflection (checked by a canary test;
+/// missing, it is reported once as an error and journal replies run with no context).
 /// </para>
 /// </remarks>
 internal sealed class PersistenceContextTracker
 {
     private const string EventsourcedTypeName = "Akka.Persistence.Eventsourced";
+    private const string InvocationsFieldName = "_pendingInvocations";
+    private const string JournalResponseTypeName = "Akka.Persistence.IJournalResponse";
+
+    // Used when the internals are missing: journal replies run with no context.
+    private static readonly PersistenceContextTracker Blind = new(null);
+    private static int s_reported;
 
     private static readonly object s_typeLock = new();
     private static FieldInfo? s_invocationsField;
     private static Type? s_journalResponseType;
 
-    private readonly ICollection _invocations;
+    private readonly ICollection? _invocations;
     private readonly Queue<(object Invocation, ContextSnapshot? Context)> _contexts = new();
 
-    private PersistenceContextTracker(ICollection invocations) => _invocations = invocations;
+    private PersistenceContextTracker(ICollection? invocations) => _invocations = invocations;
 
     /// <summary>A tracker for <paramref name="actor"/>, or <see langword="null"/> when it is not event-sourced.</summary>
     internal static PersistenceContextTracker? For(ActorBase actor)
@@ -51,20 +59,56 @@ internal sealed class PersistenceContextTracker
 
         lock (s_typeLock)
         {
-            s_invocationsField ??= type.GetField("_pendingInvocations", BindingFlags.Instance | BindingFlags.NonPublic);
-            s_journalResponseType ??= type.Assembly.GetType("Akka.Persistence.IJournalResponse");
+            s_invocationsField ??= type.GetField(InvocationsFieldName, BindingFlags.Instance | BindingFlags.NonPublic);
+            s_journalResponseType ??= type.Assembly.GetType(JournalResponseTypeName);
         }
 
-        // Should a future Akka.Persistence rename its internals, callbacks fall back to the reply's context
-        // (what they get without this tracker) rather than failing the actor.
-        return s_invocationsField?.GetValue(actor) is ICollection invocations && s_journalResponseType is not null
-            ? new PersistenceContextTracker(invocations)
-            : null;
+        if (s_invocationsField?.GetValue(actor) is ICollection invocations && s_journalResponseType is not null)
+        {
+            return new PersistenceContextTracker(invocations);
+        }
+
+        // Another Akka.Persistence renamed what this reads. Callbacks then run with no context rather than with the
+        // context of whichever command's write the journal confirmed (a silently wrong one); said once, as an error.
+        ReportMissing(type);
+        return Blind;
+    }
+
+    /// <summary>What <see cref="For"/> reads that <paramref name="eventsourced"/>'s Akka.Persistence lacks, or null.</summary>
+    internal static string? FindMissing(Type eventsourced) =>
+        eventsourced.GetField(InvocationsFieldName, BindingFlags.Instance | BindingFlags.NonPublic) is not { } field || !typeof(ICollection).IsAssignableFrom(field.FieldType)
+            ? $"{EventsourcedTypeName}.{InvocationsFieldName}"
+            : eventsourced.Assembly.GetType(JournalResponseTypeName) is null ? JournalResponseTypeName : null;
+
+    private static void ReportMissing(Type eventsourced)
+    {
+        if (Interlocked.Exchange(ref s_reported, 1) != 0)
+        {
+            return;
+        }
+
+        var message =
+            $"ActorContext: Akka.Persistence {eventsourced.Assembly.GetName().Version} lacks {FindMissing(eventsourced) ?? "what the tracker reads"}, " +
+            "so Persist/PersistAsync/DeferAsync callbacks run with no context instead of the context of the command that registered them. " +
+            "Use an Akka.Persistence version the ActorContext README lists as supported.";
+        if (global::Akka.Actor.Internal.InternalCurrentActorCellKeeper.Current?.System is { } system)
+        {
+            system.Log.Error(message);
+        }
+        else
+        {
+            Console.Error.WriteLine(message);
+        }
     }
 
     /// <summary>The context to run <paramref name="message"/> under: the head invocation's for journal replies.</summary>
     internal ContextSnapshot? ContextFor(object message, ContextSnapshot? messageContext)
     {
+        if (_invocations is null)
+        {
+            return IsFromJournal(message) ? null : messageContext;
+        }
+
         if (!s_journalResponseType!.IsInstanceOfType(message) || _contexts.Count == 0 || _invocations.Count == 0)
         {
             return messageContext;
@@ -77,6 +121,11 @@ internal sealed class PersistenceContextTracker
     /// <summary>After a message: forget invocations that ran, record <paramref name="current"/> for new ones.</summary>
     internal void Sync(ContextSnapshot? current)
     {
+        if (_invocations is null)
+        {
+            return;
+        }
+
         // Invocations leave from the front, in order: drop ours until our front is the actor's front again.
         var first = _invocations.Count == 0 ? null : First();
         while (_contexts.Count > 0 && !ReferenceEquals(_contexts.Peek().Invocation, first))
@@ -102,9 +151,13 @@ internal sealed class PersistenceContextTracker
         }
     }
 
+    // Without IJournalResponse, the journal's replies are told apart by their namespace.
+    private static bool IsFromJournal(object message) =>
+        s_journalResponseType?.IsInstanceOfType(message) ?? message.GetType().Namespace == "Akka.Persistence";
+
     private object? First()
     {
-        foreach (var invocation in _invocations)
+        foreach (var invocation in _invocations!)
         {
             return invocation;
         }
