@@ -30,18 +30,21 @@ internal sealed class PersistenceContextTracker
     private const string InvocationsFieldName = "_pendingInvocations";
     private const string JournalResponseTypeName = "Akka.Persistence.IJournalResponse";
 
-    // Used when the internals are missing: journal replies run with no context.
-    private static readonly PersistenceContextTracker Blind = new(null);
-    private static int s_reported;
-
     private static readonly object s_typeLock = new();
     private static FieldInfo? s_invocationsField;
     private static Type? s_journalResponseType;
+    private static int s_reported;
 
+    // Null when this Akka.Persistence lacks the queue: the tracker is blind and journal replies run with no context.
     private readonly ICollection? _invocations;
+    private readonly Type? _journalResponse;
     private readonly Queue<(object Invocation, ContextSnapshot? Context)> _contexts = new();
 
-    private PersistenceContextTracker(ICollection? invocations) => _invocations = invocations;
+    private PersistenceContextTracker(ICollection? invocations, Type? journalResponse)
+    {
+        _invocations = invocations;
+        _journalResponse = journalResponse;
+    }
 
     /// <summary>A tracker for <paramref name="actor"/>, or <see langword="null"/> when it is not event-sourced.</summary>
     internal static PersistenceContextTracker? For(ActorBase actor)
@@ -63,15 +66,24 @@ internal sealed class PersistenceContextTracker
             s_journalResponseType ??= type.Assembly.GetType(JournalResponseTypeName);
         }
 
-        if (s_invocationsField?.GetValue(actor) is ICollection invocations && s_journalResponseType is not null)
+        return Over(actor, s_invocationsField, s_journalResponseType, ReportOnce);
+    }
+
+    /// <summary>
+    /// The tracker of <paramref name="actor"/>'s invocation queue, read with <paramref name="invocationsField"/>. When
+    /// this Akka.Persistence lacks the field or <paramref name="journalResponse"/>, <paramref name="reportMissing"/> is
+    /// told what is missing and the tracker is blind: journal replies run with no context, never with the context of
+    /// whichever command's write the journal happened to confirm.
+    /// </summary>
+    internal static PersistenceContextTracker Over(object actor, FieldInfo? invocationsField, Type? journalResponse, Action<string> reportMissing)
+    {
+        if (journalResponse is not null && invocationsField?.GetValue(actor) is ICollection invocations)
         {
-            return new PersistenceContextTracker(invocations);
+            return new PersistenceContextTracker(invocations, journalResponse);
         }
 
-        // Another Akka.Persistence renamed what this reads. Callbacks then run with no context rather than with the
-        // context of whichever command's write the journal confirmed (a silently wrong one); said once, as an error.
-        ReportMissing(type);
-        return Blind;
+        reportMissing(journalResponse is null ? JournalResponseTypeName : $"{EventsourcedTypeName}.{InvocationsFieldName}");
+        return new PersistenceContextTracker(null, journalResponse);
     }
 
     /// <summary>What <see cref="For"/> reads that <paramref name="eventsourced"/>'s Akka.Persistence lacks, or null.</summary>
@@ -80,7 +92,7 @@ internal sealed class PersistenceContextTracker
             ? $"{EventsourcedTypeName}.{InvocationsFieldName}"
             : eventsourced.Assembly.GetType(JournalResponseTypeName) is null ? JournalResponseTypeName : null;
 
-    private static void ReportMissing(Type eventsourced)
+    private static void ReportOnce(string missing)
     {
         if (Interlocked.Exchange(ref s_reported, 1) != 0)
         {
@@ -88,9 +100,11 @@ internal sealed class PersistenceContextTracker
         }
 
         var message =
-            $"ActorContext: Akka.Persistence {eventsourced.Assembly.GetName().Version} lacks {FindMissing(eventsourced) ?? "what the tracker reads"}, " +
-            "so Persist/PersistAsync/DeferAsync callbacks run with no context instead of the context of the command that registered them. " +
-            "Use an Akka.Persistence version the ActorContext README lists as supported.";
+            $"ActorContext: this Akka.Persistence lacks {missing}, so Persist/PersistAsync/DeferAsync callbacks run with no context " +
+            "instead of the context of the command that registered them. Use an Akka.Persistence version the ActorContext README " +
+            "lists as supported. (Said once per process.)";
+
+        // For runs while Akka creates the actor, so its cell is the current one.
         if (global::Akka.Actor.Internal.InternalCurrentActorCellKeeper.Current?.System is { } system)
         {
             system.Log.Error(message);
@@ -104,18 +118,23 @@ internal sealed class PersistenceContextTracker
     /// <summary>The context to run <paramref name="message"/> under: the head invocation's for journal replies.</summary>
     internal ContextSnapshot? ContextFor(object message, ContextSnapshot? messageContext)
     {
-        if (_invocations is null)
+        if (!IsFromJournal(message))
         {
-            return IsFromJournal(message) ? null : messageContext;
+            return messageContext;
         }
 
-        if (!s_journalResponseType!.IsInstanceOfType(message) || _contexts.Count == 0 || _invocations.Count == 0)
+        if (_invocations is null)
+        {
+            return null;
+        }
+
+        if (_contexts.Count == 0 || _invocations.Count == 0)
         {
             return messageContext;
         }
 
         var (invocation, context) = _contexts.Peek();
-        return ReferenceEquals(invocation, First()) ? context : messageContext;
+        return ReferenceEquals(invocation, First(_invocations)) ? context : messageContext;
     }
 
     /// <summary>After a message: forget invocations that ran, record <paramref name="current"/> for new ones.</summary>
@@ -127,7 +146,7 @@ internal sealed class PersistenceContextTracker
         }
 
         // Invocations leave from the front, in order: drop ours until our front is the actor's front again.
-        var first = _invocations.Count == 0 ? null : First();
+        var first = _invocations.Count == 0 ? null : First(_invocations);
         while (_contexts.Count > 0 && !ReferenceEquals(_contexts.Peek().Invocation, first))
         {
             _contexts.Dequeue();
@@ -152,12 +171,12 @@ internal sealed class PersistenceContextTracker
     }
 
     // Without IJournalResponse, the journal's replies are told apart by their namespace.
-    private static bool IsFromJournal(object message) =>
-        s_journalResponseType?.IsInstanceOfType(message) ?? message.GetType().Namespace == "Akka.Persistence";
+    private bool IsFromJournal(object message) =>
+        _journalResponse?.IsInstanceOfType(message) ?? message.GetType().Namespace == "Akka.Persistence";
 
-    private object? First()
+    private static object? First(ICollection invocations)
     {
-        foreach (var invocation in _invocations!)
+        foreach (var invocation in invocations)
         {
             return invocation;
         }
