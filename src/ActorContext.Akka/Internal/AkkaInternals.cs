@@ -6,8 +6,9 @@ namespace ActorContext.Akka.Internal;
 /// <summary>
 /// The internals of Akka that propagation cannot do without, checked once when a propagating system starts: the
 /// members of <see cref="ActorCell"/> reached with <c>UnsafeAccessor</c> (see <see cref="ContextActorCell"/>), the system
-/// message of async handlers, the internal router ref's constructor (see <see cref="LocalRefFactory"/>) and the
-/// scheduler's tell wrappers (see <see cref="Propagation"/>). Each has a canary test naming it.
+/// message of async handlers and the internal router ref's constructor (see <see cref="LocalRefFactory"/>). Each has a
+/// canary test naming it, as have the scheduler's tell wrappers, which are not checked here because
+/// <see cref="Propagation"/> falls back to an interface check without them.
 /// </summary>
 /// <remarks>
 /// An <c>UnsafeAccessor</c> whose member is gone throws only when it is first called — in the middle of a message or
@@ -31,13 +32,6 @@ internal static class AkkaInternals
 
     /// <summary>The parameter count of the router ref's constructor <see cref="LocalRefFactory"/> calls.</summary>
     internal const int RoutedActorRefArity = 7;
-
-    /// <summary>The scheduler's internal wrappers of a scheduled tell, recognized by type.</summary>
-    internal static readonly string[] ScheduledTellTypes =
-    [
-        "Akka.Actor.Scheduler.ScheduledTellMsg",
-        "Akka.Actor.Scheduler.ScheduledTellMsgNoInfluenceReceiveTimeout",
-    ];
 
     private static readonly Lazy<string?> s_missing = new(FindMissing);
 
@@ -98,14 +92,6 @@ internal static class AkkaInternals
             || routedActorRef.GetConstructors(Instance).Count(static c => c.GetParameters().Length == RoutedActorRefArity) != 1)
         {
             return $"{RoutedActorRefType}'s constructor of {RoutedActorRefArity} parameters";
-        }
-
-        foreach (var name in ScheduledTellTypes)
-        {
-            if (typeof(ActorCell).Assembly.GetType(name) is null)
-            {
-                return name;
-            }
         }
 
         return null;
