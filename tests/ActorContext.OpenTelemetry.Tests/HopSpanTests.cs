@@ -54,25 +54,10 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
         }
     }
 
-    /// <summary>Reports what it saw; "block" waits for the gate so later messages queue up behind it.</summary>
+    /// <summary>Reports what it saw.</summary>
     private sealed class Recorder : ReceiveActor
     {
-        public Recorder(IActorRef probe, ManualResetEventSlim? gate = null)
-        {
-            Receive<string>(m => m == "block", _ => gate!.Wait(Timeout));
-            Receive<string>(m => probe.Tell(Seen.Now(m)));
-        }
-    }
-
-    private sealed class AsyncRecorder : ReceiveActor
-    {
-        public AsyncRecorder(IActorRef probe) =>
-            ReceiveAsync<string>(async m =>
-            {
-                await Task.Delay(20);
-                await Task.Yield();
-                probe.Tell(Seen.Now(m));
-            });
+        public Recorder(IActorRef probe) => Receive<string>(m => probe.Tell(Seen.Now(m)));
     }
 
     /// <summary>The 3-hop chain: Tell reaches the front, which Asks the back and pipes the reply to the sink.</summary>
@@ -148,7 +133,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
     {
         using var capture = new SpanCapture(EdgeSourceName);
         var probe = CreateTestProbe();
-        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)), "pipe-sink");
+        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref)), "pipe-sink");
         var back = Sys.ActorOf(Props.Create(() => new Back()), "pipe-back");
         var front = Sys.ActorOf(Props.Create(() => new Front(back, sink)), "pipe-front");
 
@@ -177,7 +162,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
     {
         using var capture = new SpanCapture(EdgeSourceName);
         var probe = CreateTestProbe();
-        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)));
+        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref)));
 
         var edge = StartEdge("unsampled-edge", ActivityTraceFlags.None);
         recorder.Tell("not sampled");
@@ -207,7 +192,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
     {
         using var capture = new SpanCapture(EdgeSourceName);
         var probe = CreateTestProbe();
-        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)));
+        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref)));
 
         var edge = StartEdge();
         recorder.Tell("with baggage");
@@ -229,7 +214,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
         using var capture = new SpanCapture(EdgeSourceName);
         var probe = CreateTestProbe();
         using var gate = new ManualResetEventSlim();
-        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)), "relay-sink");
+        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref)), "relay-sink");
         var relay = Sys.ActorOf(Props.Create(() => new global::Akka.ActorContextTestSupport.Relay(sink, gate)), "relay");
 
         ActivitySpanId edgeSpan;
@@ -279,7 +264,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
     {
         using var capture = new SpanCapture(EdgeSourceName);
         var probe = CreateTestProbe();
-        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)));
+        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref)));
         Activity.Current = null;
 
         WithId("r-2", () => recorder.Tell("plain"));
