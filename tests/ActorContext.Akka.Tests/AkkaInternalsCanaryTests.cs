@@ -11,7 +11,7 @@ namespace ActorContext.Akka.Tests;
 
 /// <summary>
 /// Canaries: each test names one Akka internal the engine reaches and fails on an Akka version that renamed, removed or
-/// reshaped it. <see cref="AkkaInternals.FindMissing"/> checks the same at a system's start (which then fails naming it);
+/// reshaped it. <see cref="AkkaInternals.FindMissing()"/> checks the same at a system's start (which then fails naming it);
 /// these tests read Akka directly, so they also catch a check that drifted from what the engine uses.
 /// </summary>
 public class AkkaInternalsCanaryTests
@@ -24,6 +24,20 @@ public class AkkaInternalsCanaryTests
 
     [Fact]
     public void AkkaInternals_FindMissing_NothingMissingInThisAkka() => Assert.Null(AkkaInternals.FindMissing());
+
+    [Fact]
+    public void FindMissing_CellWithoutTheMembers_NamesTheFirstAndTheStartErrorSaysWhatToDo()
+    {
+        var missing = AkkaInternals.FindMissing(typeof(StandInCell));
+
+        Assert.Equal("ActorCell.set_CurrentMessage(Object)", missing);
+        var error = AkkaInternals.Missing(missing!);
+        Assert.Contains("ActorCell.set_CurrentMessage(Object) is missing", error.Message);
+        Assert.Contains("README lists as supported", error.Message);
+    }
+
+    /// <summary>A type without Akka's cell members: what an Akka that renamed them would look like to the check.</summary>
+    private sealed class StandInCell;
 
     [Fact]
     public void ActorCell_SetCurrentMessage_Exists() => AssertCellMethod("set_CurrentMessage", typeof(object));

@@ -37,7 +37,7 @@ internal static class AkkaInternals
 
     /// <summary>
     /// Akka's (internal) system message that runs a <c>ReceiveAsync</c> continuation or reports its failure; null if
-    /// this Akka has none (<see cref="FindMissing"/> then names it).
+    /// this Akka has none (<see cref="FindMissing()"/> then names it).
     /// </summary>
     internal static readonly Type? ActorTaskSchedulerMessage = typeof(ActorCell).Assembly.GetType("Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage");
 
@@ -65,26 +65,35 @@ internal static class AkkaInternals
     {
         if (s_missing.Value is { } missing)
         {
-            throw new NotSupportedException(
-                $"ActorContext cannot propagate contexts with Akka {typeof(ActorCell).Assembly.GetName().Version}: {missing} is " +
-                "missing. Use an Akka version the ActorContext README lists as supported.");
+            throw Missing(missing);
         }
     }
 
-    /// <summary>The first of the internals above this Akka lacks, or null.</summary>
-    internal static string? FindMissing()
-    {
-        if (s_failureOf is null)
-        {
-            return "Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage.Exception";
-        }
+    /// <summary>The error a propagating system's start fails with when this Akka lacks <paramref name="member"/>.</summary>
+    internal static NotSupportedException Missing(string member) =>
+        new($"ActorContext cannot propagate contexts with Akka {typeof(ActorCell).Assembly.GetName().Version}: {member} is " +
+            "missing. Use an Akka version the ActorContext README lists as supported.");
 
+    /// <summary>The first of the internals above this Akka lacks, or null.</summary>
+    internal static string? FindMissing() => FindMissing(typeof(ActorCell));
+
+    /// <summary>
+    /// The first of the internals above that <paramref name="cell"/> (Akka's <see cref="ActorCell"/>, or a stand-in in a
+    /// test) and this Akka lack, or null.
+    /// </summary>
+    internal static string? FindMissing(Type cell)
+    {
         foreach (var (name, parameters) in CellMembers)
         {
-            if (typeof(ActorCell).GetMethod(name, Instance, parameters) is null)
+            if (cell.GetMethod(name, Instance, parameters) is null)
             {
                 return $"ActorCell.{name}({string.Join(", ", parameters.Select(static p => p.Name))})";
             }
+        }
+
+        if (s_failureOf is null)
+        {
+            return "Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage.Exception";
         }
 
         var routedActorRef = typeof(ActorCell).Assembly.GetType(RoutedActorRefType);
