@@ -31,6 +31,12 @@ public class AkkaInternalsCanaryTests
     public void AkkaInternals_FindMissing_NothingMissingInThisAkkaStreams() => Assert.Null(AkkaInternals.FindMissing());
 
     [Fact]
+    public void AkkaInternals_FindMissing_AMemberThisAkkaStreamsLacks_IsNamed() =>
+        Assert.Equal(
+            "Akka.Streams.Implementation.Fusing.GraphInterpreterShell._renamed",
+            AkkaInternals.FindMissing([.. AkkaInternals.Members, ("Akka.Streams.Implementation.Fusing.GraphInterpreterShell", "_renamed")]));
+
+    [Fact]
     public void ActorGraphInterpreter_Initial_IsTheShell() =>
         AssertField(typeof(ActorGraphInterpreter), "_initial", static t => t == typeof(GraphInterpreterShell));
 

@@ -12,7 +12,7 @@ namespace ActorContext.Streams.Internal;
 /// <summary>
 /// The few private members of Akka.Streams (1.5.7x) this package reads. Each is looked up by name once; when one is
 /// missing (another Akka.Streams version), the answer is the safe one: not carried, or "may drop", and the first
-/// stream to start says so once as an error (see <see cref="FindMissing"/>; each member has a canary test).
+/// stream to start says so once as an error (see <see cref="FindMissing()"/>; each member has a canary test).
 /// </summary>
 internal static class AkkaInternals
 {
@@ -155,10 +155,13 @@ internal static class AkkaInternals
     ];
 
     /// <summary>The first of <see cref="Members"/> (or Akka's <c>Result`1</c> fields) this Akka.Streams lacks, or null.</summary>
-    internal static string? FindMissing()
+    internal static string? FindMissing() => FindMissing(Members);
+
+    /// <summary>The first of <paramref name="members"/> (or Akka's <c>Result`1</c> fields) this Akka.Streams lacks, or null.</summary>
+    internal static string? FindMissing(IEnumerable<(string Type, string Member)> members)
     {
         var streams = typeof(ActorGraphInterpreter).Assembly;
-        foreach (var (typeName, member) in Members)
+        foreach (var (typeName, member) in members)
         {
             if (streams.GetType(typeName) is not { } type || type.GetMember(member, Instance).Length == 0)
             {
