@@ -124,14 +124,6 @@ public class AttributionTests : PropagationTestKit
         ExpectMsg("plain:none", Timeout);
     }
 
-    [Fact]
-    public void AkkaInternals_EveryActorCellMemberReachedWithUnsafeAccessor_ExistsInThisAkka()
-    {
-        // Canary: names the member that an Akka upgrade renamed or removed.
-        Assert.Null(AkkaInternals.FindMissing());
-        Assert.Contains(AkkaInternals.CellMembers, m => m.Name == "FaultRecreate");
-    }
-
     private sealed class FailsOnRestart : ReceiveActor
     {
         public FailsOnRestart(StrongBox<int> incarnations)

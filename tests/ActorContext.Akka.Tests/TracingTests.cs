@@ -1,9 +1,5 @@
-using System.Collections;
 using System.Diagnostics;
-using ActorContext.OpenTelemetry;
 using Akka.Actor;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
 using Xunit.Abstractions;
 
 namespace ActorContext.Akka.Tests;
@@ -15,7 +11,7 @@ public sealed class TracingCollection
     public const string Name = "tracing";
 }
 
-/// <summary>W3C trace context through actor hops: Activity.Current at send is the receiver's parent, with and without hop spans.</summary>
+/// <summary>W3C trace context through actor hops: Activity.Current at send is the receiver's parent (hop spans: ActorContext.OpenTelemetry.Tests).</summary>
 [Collection(TracingCollection.Name)]
 public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(output), IDisposable
 {
@@ -79,23 +75,6 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
             });
     }
 
-    /// <summary>The 3-hop chain: Tell reaches the front, which Asks the back and pipes the reply to the sink.</summary>
-    private sealed class Front : ReceiveActor
-    {
-        public Front(IActorRef back, IActorRef sink) =>
-            Receive<string>(m => back.Ask<string>(m, Timeout).PipeTo(sink));
-    }
-
-    private sealed class Back : ReceiveActor
-    {
-        public Back() => Receive<string>(m => Sender.Tell(m + "-answered"));
-    }
-
-    private sealed class Failing : ReceiveActor
-    {
-        public Failing() => Receive<string>(m => throw new InvalidOperationException("boom " + m));
-    }
-
     private static Activity StartEdge(string name = "edge", ActivityTraceFlags flags = ActivityTraceFlags.Recorded)
     {
         // A remote-looking parent gives the edge a known trace id and flags, with or without a listener.
@@ -106,14 +85,6 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         edge.AddBaggage("tier", "gold");
         return edge.Start();
     }
-
-    private TracerProvider Tracing(ICollection<Activity> exported, Sampler? sampler = null) =>
-        Sdk.CreateTracerProviderBuilder()
-            .AddSource(EdgeSourceName)
-            .AddActorContextInstrumentation()
-            .SetSampler(sampler ?? new ParentBasedSampler(new AlwaysOnSampler()))
-            .AddInMemoryExporter(exported)
-            .Build()!;
 
     // ---------------------------------------------------------------- without hop spans
 
@@ -284,154 +255,6 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         Assert.Equal("r-1", seen.RequestId);
     }
 
-    // ---------------------------------------------------------------- with hop spans (OpenTelemetry in-memory exporter)
-
-    [Fact]
-    public void TellAskPipeTo_Chain_IsOneTrace_WithParentChildLinks()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var sink = CreateTestProbe();
-        var back = Sys.ActorOf(Props.Create(() => new Back()), "back");
-        var front = Sys.ActorOf(Props.Create(() => new Front(back, sink.Ref)), "front");
-
-        ActivityTraceId traceId;
-        ActivitySpanId rootSpan;
-        using (var root = EdgeSource.StartActivity("request"))
-        {
-            Assert.NotNull(root);
-            traceId = root.TraceId;
-            rootSpan = root.SpanId;
-            front.Tell("q");
-        }
-
-        Activity.Current = _outer;
-        sink.ExpectMsg("q-answered", Timeout);
-
-        // The sink is a TestKit probe (Akka's own actor): the hops that report spans are front and back.
-        AwaitAssert(() => Assert.Equal(3, exported.Snapshot().Count(a => a.TraceId == traceId)), Timeout);
-        var spans = exported.Snapshot().Where(a => a.TraceId == traceId).ToList();
-        var request = spans.Single(a => a.OperationName == "request");
-        var atFront = spans.Single(a => (string?)a.GetTagItem("akka.actor.path") == front.Path.ToString());
-        var atBack = spans.Single(a => (string?)a.GetTagItem("akka.actor.path") == back.Path.ToString());
-
-        Assert.Equal(rootSpan, request.SpanId);
-        Assert.Equal(request.SpanId, atFront.ParentSpanId);
-        Assert.Equal(atFront.SpanId, atBack.ParentSpanId);
-        Assert.Equal("receive String", atFront.DisplayName);
-        Assert.Equal(ActivityKind.Consumer, atFront.Kind);
-        Assert.Equal("tell", atFront.GetTagItem("akka.hop"));
-        Assert.Equal("ask", atBack.GetTagItem("akka.hop"));
-        Assert.Equal(typeof(Back).FullName, atBack.GetTagItem("akka.actor.type"));
-        Assert.Equal(typeof(string).FullName, atBack.GetTagItem("akka.message.type"));
-    }
-
-    [Fact]
-    public void PipeTo_ToAnActor_IsAChildOfTheSpanThatPiped()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var probe = CreateTestProbe();
-        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)), "pipe-sink");
-        var back = Sys.ActorOf(Props.Create(() => new Back()), "pipe-back");
-        var front = Sys.ActorOf(Props.Create(() => new Front(back, sink)), "pipe-front");
-
-        ActivityTraceId traceId;
-        using (var root = EdgeSource.StartActivity("request"))
-        {
-            traceId = root!.TraceId;
-            front.Tell("p");
-        }
-
-        Activity.Current = _outer;
-        var seen = probe.ExpectMsg<Seen>(Timeout);
-        Assert.Equal(traceId, seen.TraceId);
-
-        AwaitAssert(() => Assert.Equal(4, exported.Snapshot().Count(a => a.TraceId == traceId)), Timeout);
-        var spans = exported.Snapshot().Where(a => a.TraceId == traceId).ToList();
-        var atFront = spans.Single(a => (string?)a.GetTagItem("akka.actor.path") == front.Path.ToString());
-        var atSink = spans.Single(a => (string?)a.GetTagItem("akka.actor.path") == sink.Path.ToString());
-        Assert.Equal(atFront.SpanId, atSink.ParentSpanId);
-        Assert.Equal(atSink.SpanId, seen.SpanId);
-    }
-
-    [Fact]
-    public void UnsampledTrace_StaysUnsampled_AndNoHopSpanIsExported()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var probe = CreateTestProbe();
-        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)));
-
-        var edge = StartEdge("unsampled-edge", ActivityTraceFlags.None);
-        recorder.Tell("not sampled");
-        edge.Stop();
-        Activity.Current = _outer;
-
-        var seen = probe.ExpectMsg<Seen>(Timeout);
-        Assert.Equal(edge.TraceId, seen.TraceId);
-        Assert.Equal(ActivityTraceFlags.None, seen.Flags);
-
-        // A sampled trace sent afterwards is exported, so the unsampled one had its chance to be.
-        using (var root = EdgeSource.StartActivity("sampled"))
-        {
-            recorder.Tell("sampled");
-            var sampledTrace = root!.TraceId;
-            Activity.Current = _outer;
-            probe.ExpectMsg<Seen>(Timeout);
-            AwaitAssert(() => Assert.Contains(exported.Snapshot(), a => a.TraceId == sampledTrace && a.OperationName != "sampled"), Timeout);
-        }
-
-        Assert.DoesNotContain(exported.Snapshot(), a => a.TraceId == edge.TraceId);
-    }
-
-    [Fact]
-    public void HopSpan_CarriesBaggage_AndIsTheReceiversCurrentActivity()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var probe = CreateTestProbe();
-        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)));
-
-        var edge = StartEdge();
-        recorder.Tell("with baggage");
-        edge.Stop();
-        Activity.Current = _outer;
-
-        var seen = probe.ExpectMsg<Seen>(Timeout);
-        Assert.Equal("receive String", seen.OperationName);
-        Assert.Equal(edge.SpanId, seen.ParentSpanId);
-        Assert.Equal("tier=gold,user=u-1", seen.Baggage);
-        Assert.Equal("vendor=abc", seen.TraceState);
-        AwaitAssert(() => Assert.Contains(exported.Snapshot(), a => a.SpanId == seen.SpanId), Timeout);
-    }
-
-    [Fact]
-    public void ThroughAnAkkaActor_AfterTheSenderStopped_TheNextHopsParentIsTheSendersSpan()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var probe = CreateTestProbe();
-        using var gate = new ManualResetEventSlim();
-        var sink = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)), "relay-sink");
-        var relay = Sys.ActorOf(Props.Create(() => new global::Akka.ActorContextTestSupport.Relay(sink, gate)), "relay");
-
-        ActivitySpanId edgeSpan;
-        using (var root = EdgeSource.StartActivity("request"))
-        {
-            edgeSpan = root!.SpanId;
-            relay.Tell("through");
-        }
-
-        // The relay runs (under a stand-in: no span of its own) only after the edge's span has ended.
-        Activity.Current = _outer;
-        gate.Set();
-        var seen = probe.ExpectMsg<Seen>(Timeout);
-
-        Assert.Equal(edgeSpan, seen.ParentSpanId);
-        AwaitAssert(() => Assert.Contains(exported.Snapshot(), a => a.SpanId == seen.SpanId && a.ParentSpanId == edgeSpan), Timeout);
-    }
-
     /// <summary>Starts a periodic timer from PreStart and reports what each tick runs under.</summary>
     private sealed class Ticking : ReceiveActor, IWithTimers
     {
@@ -460,104 +283,5 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         }
     }
 
-    [Fact]
-    public void FailingReceive_MarksItsSpanAsError()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var failing = Sys.ActorOf(Props.Create(() => new Failing()));
-
-        ActivityTraceId traceId;
-        using (var root = EdgeSource.StartActivity("request"))
-        {
-            traceId = root!.TraceId;
-            EventFilter.Exception<InvalidOperationException>().ExpectOne(() => failing.Tell("x"));
-        }
-
-        Activity.Current = _outer;
-        AwaitAssert(
-            () =>
-            {
-                var span = Assert.Single(exported.Snapshot(), a => a.TraceId == traceId && a.OperationName != "request");
-                Assert.Equal(ActivityStatusCode.Error, span.Status);
-                Assert.Equal("boom x", span.StatusDescription);
-            },
-            Timeout);
-    }
-
-    [Fact]
-    public void ActorsCreatedAndMessagedWithoutAnActivity_GetNoSpans()
-    {
-        var exported = new LockedList();
-        using var provider = Tracing(exported);
-        var probe = CreateTestProbe();
-        var recorder = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, null)));
-        Activity.Current = null;
-
-        WithId("r-2", () => recorder.Tell("plain"));
-
-        Assert.Equal("(none)", probe.ExpectMsg<Seen>(Timeout).OperationName);
-        Assert.Empty(exported.Snapshot());
-    }
-
     void IDisposable.Dispose() => Activity.Current = _outer;
-
-    /// <summary>The exporter appends from actor threads while the test reads.</summary>
-    private sealed class LockedList : ICollection<Activity>
-    {
-        private readonly List<Activity> _items = [];
-
-        public int Count
-        {
-            get
-            {
-                lock (_items)
-                {
-                    return _items.Count;
-                }
-            }
-        }
-
-        public bool IsReadOnly => false;
-
-        public List<Activity> Snapshot()
-        {
-            lock (_items)
-            {
-                return [.. _items];
-            }
-        }
-
-        public void Add(Activity item)
-        {
-            lock (_items)
-            {
-                _items.Add(item);
-            }
-        }
-
-        public void Clear()
-        {
-            lock (_items)
-            {
-                _items.Clear();
-            }
-        }
-
-        public bool Contains(Activity item) => Snapshot().Contains(item);
-
-        public void CopyTo(Activity[] array, int arrayIndex) => Snapshot().CopyTo(array, arrayIndex);
-
-        public bool Remove(Activity item)
-        {
-            lock (_items)
-            {
-                return _items.Remove(item);
-            }
-        }
-
-        public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 }

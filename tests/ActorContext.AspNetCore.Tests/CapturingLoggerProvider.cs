@@ -22,25 +22,13 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExterna
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     /// <summary>Waits until <paramref name="done"/> holds for the lines logged so far; the lines then.</summary>
-    public async Task<IReadOnlyList<LogLine>> WaitForAsync(Func<IReadOnlyList<LogLine>, bool> done, string what)
-    {
-        using var give = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var lines = Lines;
-            if (done(lines))
-            {
-                return lines;
-            }
-
-            if (give.IsCancellationRequested)
-            {
-                throw new Xunit.Sdk.XunitException($"never logged: {what}. {lines.Count} lines:\n{string.Join('\n', lines.TakeLast(50).Select(l => $"{l.Category} {l.Message} [{string.Join(", ", l.Scopes)}]"))}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task<IReadOnlyList<LogLine>> WaitForAsync(Func<IReadOnlyList<LogLine>, bool> done, string what) =>
+        Wait.ForAsync(
+            () => Lines,
+            done,
+            TimeSpan.FromSeconds(30),
+            "a log that shows " + what,
+            static lines => $"{lines.Count} lines:\n{string.Join('\n', lines.TakeLast(50).Select(l => $"{l.Category} {l.Message} [{string.Join(", ", l.Scopes)}]"))}");
 
     public void Dispose()
     {

@@ -96,20 +96,15 @@ public partial class ConsoleHostConnectionTests
 
         // Each request awaited in a parse worker of its own (so none queued behind another's wait). The log is written
         // asynchronously: wait for its lines, not for the replies.
-        string[] parsedBy = [];
-        for (var waited = TimeSpan.Zero; waited < s_timeout; waited += TimeSpan.FromMilliseconds(100))
-        {
-            parsedBy = sample.Stdout
+        var parsedBy = await Wait.ForAsync(
+            () => sample.Stdout
                 .Where(l => l.Contains("request-id:load-", StringComparison.Ordinal) && l.Contains("hop parse parsed", StringComparison.Ordinal))
                 .Select(l => ParseWorkerPath().Match(l).Value)
-                .ToArray();
-            if (parsedBy.Length >= 400)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+                .ToArray(),
+            static lines => lines.Length >= 400,
+            s_timeout,
+            "a 'hop parse parsed' line for each of the 400 requests",
+            static lines => $"{lines.Length} such lines");
 
         Assert.Equal(400, parsedBy.Length);
         Assert.Equal(400, parsedBy.Distinct(StringComparer.Ordinal).Count(p => p.Length > 0));

@@ -17,21 +17,12 @@ internal sealed class CapturingSink : ILogEventSink
     public LogEvent[] Containing(string text) =>
         _events.Where(e => e.RenderMessage().Contains(text, StringComparison.Ordinal)).ToArray();
 
-    /// <summary>Waits (polling, up to 10 s) until <paramref name="count"/> events contain <paramref name="text"/>.</summary>
-    public async Task<LogEvent[]> WaitForAsync(string text, int count = 1)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            var found = Containing(text);
-            if (found.Length >= count)
-            {
-                return found;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new Xunit.Sdk.XunitException(
-            $"expected {count} event(s) containing '{text}', got {Containing(text).Length}; events: {string.Join(" | ", _events.Select(e => e.RenderMessage()))}");
-    }
+    /// <summary>Waits (up to 10 s) until <paramref name="count"/> events contain <paramref name="text"/>.</summary>
+    public Task<LogEvent[]> WaitForAsync(string text, int count = 1) =>
+        Wait.ForAsync(
+            () => Containing(text),
+            found => found.Length >= count,
+            TimeSpan.FromSeconds(10),
+            $"{count} event(s) containing '{text}'",
+            found => $"{found.Length} such; events: {string.Join(" | ", _events.Select(e => e.RenderMessage()))}");
 }

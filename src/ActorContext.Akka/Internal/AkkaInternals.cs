@@ -4,8 +4,11 @@ using Akka.Actor;
 namespace ActorContext.Akka.Internal;
 
 /// <summary>
-/// The members of Akka's <see cref="ActorCell"/> that propagation reaches with <c>UnsafeAccessor</c> (see
-/// <see cref="ContextActorCell"/>), checked once when a propagating system starts.
+/// The internals of Akka that propagation cannot do without, checked once when a propagating system starts: the
+/// members of <see cref="ActorCell"/> reached with <c>UnsafeAccessor</c> (see <see cref="ContextActorCell"/>), the system
+/// message of async handlers and the internal router ref's constructor (see <see cref="LocalRefFactory"/>). Each has a
+/// canary test naming it, as have the scheduler's tell wrappers, which are not checked here because
+/// <see cref="Propagation"/> falls back to an interface check without them.
 /// </summary>
 /// <remarks>
 /// An <c>UnsafeAccessor</c> whose member is gone throws only when it is first called — in the middle of a message or
@@ -24,11 +27,17 @@ internal static class AkkaInternals
         ("HandleInvokeFailure", [typeof(Exception), typeof(IEnumerable<IActorRef>)]),
     ];
 
+    /// <summary>Akka's internal router ref, created by its constructor of <see cref="RoutedActorRefArity"/> parameters.</summary>
+    internal const string RoutedActorRefType = "Akka.Routing.RoutedActorRef";
+
+    /// <summary>The parameter count of the router ref's constructor <see cref="LocalRefFactory"/> calls.</summary>
+    internal const int RoutedActorRefArity = 7;
+
     private static readonly Lazy<string?> s_missing = new(FindMissing);
 
     /// <summary>
     /// Akka's (internal) system message that runs a <c>ReceiveAsync</c> continuation or reports its failure; null if
-    /// this Akka has none (<see cref="FindMissing"/> then names it).
+    /// this Akka has none (<see cref="FindMissing()"/> then names it).
     /// </summary>
     internal static readonly Type? ActorTaskSchedulerMessage = typeof(ActorCell).Assembly.GetType("Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage");
 
@@ -56,26 +65,42 @@ internal static class AkkaInternals
     {
         if (s_missing.Value is { } missing)
         {
-            throw new NotSupportedException(
-                $"ActorContext cannot propagate contexts with Akka {typeof(ActorCell).Assembly.GetName().Version}: {missing} is " +
-                "missing. Use an Akka version the ActorContext README lists as supported.");
+            throw Missing(missing);
         }
     }
 
-    /// <summary>The first member of <see cref="CellMembers"/> this Akka lacks, or null.</summary>
-    internal static string? FindMissing()
+    /// <summary>The error a propagating system's start fails with when this Akka lacks <paramref name="member"/>.</summary>
+    internal static NotSupportedException Missing(string member) =>
+        new($"ActorContext cannot propagate contexts with Akka {typeof(ActorCell).Assembly.GetName().Version}: {member} is " +
+            "missing. Use an Akka version the ActorContext README lists as supported.");
+
+    /// <summary>The first of the internals above this Akka lacks, or null.</summary>
+    internal static string? FindMissing() => FindMissing(typeof(ActorCell));
+
+    /// <summary>
+    /// The first of the internals above that <paramref name="cell"/> (Akka's <see cref="ActorCell"/>, or a stand-in in a
+    /// test) and this Akka lack, or null.
+    /// </summary>
+    internal static string? FindMissing(Type cell)
     {
+        foreach (var (name, parameters) in CellMembers)
+        {
+            if (cell.GetMethod(name, Instance, parameters) is null)
+            {
+                return $"ActorCell.{name}({string.Join(", ", parameters.Select(static p => p.Name))})";
+            }
+        }
+
         if (s_failureOf is null)
         {
             return "Akka.Dispatch.SysMsg.ActorTaskSchedulerMessage.Exception";
         }
 
-        foreach (var (name, parameters) in CellMembers)
+        var routedActorRef = typeof(ActorCell).Assembly.GetType(RoutedActorRefType);
+        if (routedActorRef is null
+            || routedActorRef.GetConstructors(Instance).Count(static c => c.GetParameters().Length == RoutedActorRefArity) != 1)
         {
-            if (typeof(ActorCell).GetMethod(name, Instance, parameters) is null)
-            {
-                return $"ActorCell.{name}({string.Join(", ", parameters.Select(static p => p.Name))})";
-            }
+            return $"{RoutedActorRefType}'s constructor of {RoutedActorRefArity} parameters";
         }
 
         return null;

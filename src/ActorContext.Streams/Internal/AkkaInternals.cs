@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Implementation.Fusing;
 using Akka.Streams.Stage;
@@ -10,7 +11,8 @@ namespace ActorContext.Streams.Internal;
 
 /// <summary>
 /// The few private members of Akka.Streams (1.5.7x) this package reads. Each is looked up by name once; when one is
-/// missing (another Akka.Streams version), the answer is the safe one: not carried, or "may drop".
+/// missing (another Akka.Streams version), the answer is the safe one: not carried, or "may drop", and the first
+/// stream to start says so once as an error (see <see cref="FindMissing()"/>; each member has a canary test).
 /// </summary>
 internal static class AkkaInternals
 {
@@ -23,8 +25,14 @@ internal static class AkkaInternals
 
     private static readonly ConcurrentDictionary<Type, Func<object?, object, bool>?> s_callbackMatchers = new();
 
+    private static int s_reported;
+
     /// <summary>The shell an interpreter actor was created with; null if it cannot be read.</summary>
-    internal static GraphInterpreterShell? InitialShell(ActorGraphInterpreter actor) => s_initialShell?.GetValue(actor) as GraphInterpreterShell;
+    internal static GraphInterpreterShell? InitialShell(ActorGraphInterpreter actor)
+    {
+        ReportMissingOnce();
+        return s_initialShell?.GetValue(actor) as GraphInterpreterShell;
+    }
 
     /// <summary>The connections of a shell, available before it is initialized; null if they cannot be read.</summary>
     internal static GraphInterpreter.Connection[]? Connections(GraphInterpreterShell shell) =>
@@ -119,5 +127,71 @@ internal static class AkkaInternals
     {
         var stage = logic.GetType().GetField("_stage", Instance)?.GetValue(logic);
         return stage?.GetType().GetField(field, Instance)?.GetValue(stage);
+    }
+
+    /// <summary>
+    /// The private members read here and by the stage trackers, as (declaring type, member): a type nested in a generic
+    /// is named with its CLR name (<c>Outer`1+Inner</c>).
+    /// </summary>
+    internal static readonly (string Type, string Member)[] Members =
+    [
+        ("Akka.Streams.Implementation.Fusing.ActorGraphInterpreter", "_initial"),
+        ("Akka.Streams.Implementation.Fusing.GraphInterpreterShell", "_connections"),
+        ("Akka.Streams.Implementation.Fusing.GraphInterpreterShell", "_enqueueToShortCircuit"),
+        ("Akka.Streams.Implementation.Fusing.GraphInterpreterShell", "_inputs"),
+        ("Akka.Streams.Implementation.Fusing.GraphInterpreterShell", "_logics"),
+        ("Akka.Streams.Implementation.QueueSource`1+Offer`1", "Element"),
+        ("Akka.Streams.Implementation.QueueSource`1", "_overflowStrategy"),
+        ("Akka.Streams.Implementation.QueueSource`1+Logic", "_stage"),
+        ("Akka.Streams.Implementation.Fusing.Buffer`1", "_overflowStrategy"),
+        ("Akka.Streams.Implementation.Fusing.Buffer`1+Logic", "_stage"),
+        ("Akka.Streams.Implementation.Fusing.Delay`1", "_strategy"),
+        ("Akka.Streams.Implementation.Fusing.Delay`1+Logic", "_stage"),
+        ("Akka.Streams.Implementation.Fusing.SelectAsync`2+Logic", "_decider"),
+        ("Akka.Streams.Implementation.ActorRefBackpressureSinkStage`1+Logic", "_buffer"),
+        ("Akka.Streams.Actors.ActorPublisher`1", "_subscriber"),
+        ("Akka.Streams.Stage.GraphStageLogicWithCallbackWrapper`1", "_callbackState"),
+        ("Akka.Streams.Stage.GraphStageLogicWithCallbackWrapper`1+NotInitialized", "<Args>k__BackingField"),
+    ];
+
+    /// <summary>The first of <see cref="Members"/> (or Akka's <c>Result`1</c> fields) this Akka.Streams lacks, or null.</summary>
+    internal static string? FindMissing() => FindMissing(Members);
+
+    /// <summary>The first of <paramref name="members"/> (or Akka's <c>Result`1</c> fields) this Akka.Streams lacks, or null.</summary>
+    internal static string? FindMissing(IEnumerable<(string Type, string Member)> members)
+    {
+        var streams = typeof(ActorGraphInterpreter).Assembly;
+        foreach (var (typeName, member) in members)
+        {
+            if (streams.GetType(typeName) is not { } type || type.GetMember(member, Instance).Length == 0)
+            {
+                return $"{typeName}.{member}";
+            }
+        }
+
+        var result = typeof(global::Akka.Actor.ActorBase).Assembly.GetType("Akka.Util.Result`1");
+        return result?.GetField("IsSuccess") is null || result.GetField("Value") is null ? "Akka.Util.Result`1.IsSuccess/Value" : null;
+    }
+
+    private static void ReportMissingOnce()
+    {
+        if (Volatile.Read(ref s_reported) != 0 || Interlocked.Exchange(ref s_reported, 1) != 0 || FindMissing() is not { } missing)
+        {
+            return;
+        }
+
+        var message =
+            $"ActorContext.Streams: this Akka.Streams lacks {missing}, so some stream stages run elements with the materialization " +
+            "context instead of their own. Use an Akka.Streams version the ActorContext README lists as supported. (Said once per process.)";
+
+        // Called while Akka creates the interpreter actor, so its cell is the current one.
+        if (global::Akka.Actor.Internal.InternalCurrentActorCellKeeper.Current?.System is { } system)
+        {
+            system.Log.Error(message);
+        }
+        else
+        {
+            Console.Error.WriteLine(message);
+        }
     }
 }
