@@ -25,7 +25,7 @@ public abstract class PropagationTestKit : global::Akka.TestKit.Xunit2.TestKit
     private protected static string IdCarriedBy(ContextEnvelope envelope)
     {
         var id = "unset";
-        Propagation.RunIn(envelope.Context, () => id = SeenId());
+        ScheduledContext.RunIn(envelope.Context, () => id = SeenId());
         return id;
     }
 

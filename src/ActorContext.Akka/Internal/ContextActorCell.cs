@@ -12,7 +12,7 @@ namespace ActorContext.Akka.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A local message arrives bare, its context in the envelope's sender slot (<see cref="ContextSender"/>): the cell puts
+/// A local message arrives bare, its context in the envelope's sender slot (<see cref="SenderSlotCarrier"/>): the cell puts
 /// the real sender back in <c>Sender</c> before anything else reads it. Messages from the scheduler, from other nodes
 /// and from a stash arrive in a <see cref="ContextEnvelope"/> instead. For an actor that stashes, <c>CurrentMessage</c>
 /// is a <see cref="ContextEnvelope"/> while the message is handled, so <c>Stash()</c> keeps the context with the
@@ -45,11 +45,11 @@ internal sealed class ContextActorCell : ActorCell
 
     private volatile bool _stopping;
 
-    /// <summary>The carrier of this actor's last send with a context (see <see cref="Propagation.Carry"/>).</summary>
-    internal ContextSender? Carrier { get; private set; }
+    /// <summary>The carrier of this actor's last send with a context (see <see cref="MessageWithContext.Carry"/>).</summary>
+    internal SenderSlotCarrier? Carrier { get; private set; }
 
     /// <summary>Keeps <paramref name="carrier"/> for the next send, unless the actor is stopping (its ref may outlive it by far).</summary>
-    internal void KeepCarrier(ContextSender carrier)
+    internal void KeepCarrier(SenderSlotCarrier carrier)
     {
         if (_stopping)
         {
@@ -89,11 +89,11 @@ internal sealed class ContextActorCell : ActorCell
         ContextSnapshot? context;
         var scheduled = false;
         var sender = Sender;
-        if (sender is not null && sender.GetType() == typeof(ContextSender))
+        if (sender is not null && sender.GetType() == typeof(SenderSlotCarrier))
         {
             // Before anything reads Sender: the actor, Akka's stash, dead letters and logs see the real sender, or dead
             // letters for none, as Akka's own Invoke would have set it.
-            var carrier = Unsafe.As<ContextSender>(sender);
+            var carrier = Unsafe.As<SenderSlotCarrier>(sender);
             SetSender(this, carrier.Sender ?? System.DeadLetters);
             inner = message;
             context = carrier.Context;
@@ -107,7 +107,7 @@ internal sealed class ContextActorCell : ActorCell
         }
         else
         {
-            inner = Propagation.Unwrap(message, out context, out scheduled);
+            inner = MessageWithContext.Unwrap(message, out context, out scheduled);
         }
 
         if (_stashes)

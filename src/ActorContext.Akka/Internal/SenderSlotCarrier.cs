@@ -22,9 +22,9 @@ namespace ActorContext.Akka.Internal;
 /// it behaves as the real sender (tells, path, equality and ordering are delegated).
 /// </para>
 /// </remarks>
-internal sealed class ContextSender : IActorRef
+internal sealed class SenderSlotCarrier : IActorRef
 {
-    internal ContextSender(IActorRef? sender, ContextSnapshot context)
+    internal SenderSlotCarrier(IActorRef? sender, ContextSnapshot context)
     {
         Sender = sender;
         Context = context;
@@ -43,13 +43,13 @@ internal sealed class ContextSender : IActorRef
 
     public void Tell(object message, IActorRef sender) => Real.Tell(message, sender);
 
-    public bool Equals(IActorRef? other) => Real.Equals(other is ContextSender carrier ? carrier.Real : other);
+    public bool Equals(IActorRef? other) => Real.Equals(other is SenderSlotCarrier carrier ? carrier.Real : other);
 
     public override bool Equals(object? obj) => obj is IActorRef other && Equals(other);
 
     public override int GetHashCode() => Real.GetHashCode();
 
-    public int CompareTo(IActorRef? other) => Real.CompareTo(other is ContextSender carrier ? carrier.Real : other);
+    public int CompareTo(IActorRef? other) => Real.CompareTo(other is SenderSlotCarrier carrier ? carrier.Real : other);
 
     public int CompareTo(object? obj) => obj is IActorRef other ? CompareTo(other) : Real.CompareTo(obj);
 
@@ -57,6 +57,4 @@ internal sealed class ContextSender : IActorRef
 
     public override string ToString() => $"{Real} (with context of {Context.Count} entries)";
 
-    /// <summary>The sender behind <paramref name="sender"/>, which may be a carrier.</summary>
-    internal static IActorRef? RealSender(IActorRef? sender) => sender is ContextSender carrier ? carrier.Sender : sender;
 }
