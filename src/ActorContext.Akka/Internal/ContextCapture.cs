@@ -14,7 +14,7 @@ internal static class ContextCapture
     internal static ContextSnapshot? Current()
     {
         var context = ContextSnapshot.Current;
-        return TraceCarrier.InUse ? TraceCarrier.Attach(context) : context;
+        return TraceCapture.InUse ? TraceCapture.Attach(context) : context;
     }
 
     /// <summary>

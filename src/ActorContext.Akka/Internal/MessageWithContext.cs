@@ -50,7 +50,7 @@ internal static class MessageWithContext
         // straight to the lookup.
         var cell = CellOf(sender);
         var cached = cell?.Carrier;
-        if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
+        if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCapture.InUse)
         {
             var thread = ExecutionContext.Capture();
             if (ContextSnapshot.IsEmptyExecutionContext(thread) && cell!.RestartContext is null)
