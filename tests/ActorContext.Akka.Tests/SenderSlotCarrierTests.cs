@@ -54,7 +54,7 @@ public class SenderSlotCarrierTests(ITestOutputHelper output) : PropagationTestK
         long allocated = -1;
         IActorRef? first = null, second = null, otherContext = null;
 
-        // A thread outside any actor, sending with no sender (an edge): the snapshot keeps the carrier.
+        // A thread outside any actor, sending with no sender (an edge): one carrier per context (NoSenderCarriers).
         await Task.Run(() =>
         {
             WithId("one", () =>

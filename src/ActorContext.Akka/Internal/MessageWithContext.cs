@@ -32,8 +32,8 @@ internal static class MessageWithContext
     /// </summary>
     /// <remarks>
     /// Capture is one read of the thread's ExecutionContext or of the AsyncLocal; the snapshot is immutable and shared,
-    /// never copied. The carrier for a (sender, context) pair is kept by the sending actor's cell, or by the snapshot for
-    /// sends with no sender (see <see cref="CarrierFor"/>), so consecutive messages from one sender under one context
+    /// never copied. The carrier for a (sender, context) pair is kept by the sending actor's cell, or for sends with no
+    /// sender by <see cref="NoSenderCarriers"/> (see <see cref="CarrierFor"/>), so consecutive messages from one sender under one context
     /// allocate nothing. A
     /// message already travelling with a carrier as its sender (passed on by Akka from an envelope) keeps it.
     /// Auto-received messages (PoisonPill, Kill, Identify, Terminated, ActorSelectionMessage), receive timeouts, dead
@@ -95,7 +95,7 @@ internal static class MessageWithContext
     /// </summary>
     /// <remarks>
     /// One slot per actor, filled by its own sends naming it as sender (from Receive); for sends with no sender (an edge)
-    /// the carrier depends on the context alone and is kept by the snapshot itself. Any other sender (a forward's
+    /// the carrier depends on the context alone (see <see cref="NoSenderCarriers"/>). Any other sender (a forward's
     /// original sender, a temporary ask ref) gets a new carrier, so no cache keeps a ref it does not own. Slots are read
     /// and written without locks: carriers are immutable and one is reused only when both its references match, so a
     /// lost or stale write costs an allocation, never a wrong context. An actor's slot keeps its last carrier, so an
@@ -106,8 +106,7 @@ internal static class MessageWithContext
     {
         if (sender is null)
         {
-            // No thread-static: the snapshot keeps it, and it lives exactly as long as the snapshot does.
-            return context.NoSenderCarrier is SenderSlotCarrier kept ? kept : NewNoSenderCarrier(context);
+            return NoSenderCarriers.For(context);
         }
 
         if (cell is null)
@@ -149,15 +148,6 @@ internal static class MessageWithContext
         }
 
         return sender.GetType() == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static SenderSlotCarrier NewNoSenderCarrier(ContextSnapshot context)
-    {
-        // Racing senders may each make one; the last write stays, and every one of them carries the same context.
-        var carrier = new SenderSlotCarrier(null, context);
-        context.NoSenderCarrier = carrier;
-        return carrier;
     }
 
     /// <summary>
