@@ -345,9 +345,9 @@ internal sealed class ContextSnapshot
     {
         if (key.Scope == ContextScope.Distributed)
         {
-            // The trace entry is not the user's to trim (its baggage is set on the Activity): it is checked when a
-            // message is serialized for another node, not here.
-            var size = result.Trace is { } trace && !ReferenceEquals(key, TraceCarrier.Var)
+            // The trace entry is not the user's to trim (its baggage is set on the Activity, and no user code sets it):
+            // it is checked when a message is serialized for another node, not here.
+            var size = result.Trace is { } trace
                 ? ContextWireFormat.TotalSize(result.WireCount - 1, result.WireBytes - ContextWireFormat.EntrySize(TraceCarrier.Var, trace))
                 : result.WireSize;
             var limit = DistributedContext.MaxEncodedBytes;

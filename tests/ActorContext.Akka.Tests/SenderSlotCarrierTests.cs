@@ -351,6 +351,25 @@ public class SenderSlotCarrierTests(ITestOutputHelper output) : PropagationTestK
     }
 
     [Fact]
+    public void ToString_CountsOnlyTheEntriesUsersSee_NotTheDeadline()
+    {
+        var sender = CreateTestProbe().Ref;
+        object? carrier = null, envelope = null;
+
+        WithId("shown", () =>
+        {
+            using (FlowDeadline.WithTimeout(TimeSpan.FromMinutes(1)))
+            {
+                carrier = MessageWithContext.Carry(new Ping(19), sender);
+                envelope = MessageWithContext.Wrap(new Ping(19), sender);
+            }
+        });
+
+        Assert.EndsWith("(with context of 1 entries)", carrier!.ToString());
+        Assert.EndsWith("(with context of 1 entries)", envelope!.ToString());
+    }
+
+    [Fact]
     public void Carry_EmptyContextOrCarrierAlready_ReturnsTheSenderItself()
     {
         var sender = CreateTestProbe().Ref;
@@ -368,7 +387,7 @@ public class SenderSlotCarrierTests(ITestOutputHelper output) : PropagationTestK
     }
 
     [Fact]
-    public void ContextSender_SeenOutsideTheCell_BehavesAsTheRealSender()
+    public void Carrier_SeenOutsideTheCell_BehavesAsTheRealSender()
     {
         var probe = CreateTestProbe();
         IActorRef? carrier = null;

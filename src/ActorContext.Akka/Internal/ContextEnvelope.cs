@@ -32,7 +32,7 @@ internal class ContextEnvelope : IWrappedMessage
     internal static ContextEnvelope Create(object message, ContextSnapshot context, bool influencesReceiveTimeout) =>
         influencesReceiveTimeout ? new ContextEnvelope(message, context) : new NotInfluencingReceiveTimeout(message, context);
 
-    public override string ToString() => $"{Message} (with context of {Context.Count} entries)";
+    public override string ToString() => $"{Message} (with context of {Context.VisibleCount} entries)";
 
     /// <summary>Keeps the receive-timeout behaviour of the message it wraps (the cell checks the outer type).</summary>
     internal sealed class NotInfluencingReceiveTimeout(object message, ContextSnapshot context)

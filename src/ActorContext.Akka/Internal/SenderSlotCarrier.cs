@@ -55,6 +55,6 @@ internal sealed class SenderSlotCarrier : IActorRef
 
     public ISurrogate ToSurrogate(ActorSystem system) => Real.ToSurrogate(system);
 
-    public override string ToString() => $"{Real} (with context of {Context.Count} entries)";
+    public override string ToString() => $"{Real} (with context of {Context.VisibleCount} entries)";
 
 }
