@@ -33,9 +33,9 @@ internal static class MessageWithContext
     /// <remarks>
     /// Capture is one read of the thread's ExecutionContext or of the AsyncLocal; the snapshot is immutable and shared,
     /// never copied. The carrier for a (sender, context) pair is kept by the sending actor's cell, or for sends with no
-    /// sender by <see cref="NoSenderCarriers"/> (see <see cref="CarrierFor"/>), so consecutive messages from one sender under one context
-    /// allocate nothing. A
-    /// message already travelling with a carrier as its sender (passed on by Akka from an envelope) keeps it.
+    /// sender by <see cref="NoSenderCarriers"/> (see <see cref="CarrierFor"/>), so consecutive messages from one sender
+    /// under one context allocate nothing. A message already travelling with a carrier as its sender (passed on by Akka
+    /// from an envelope) keeps it.
     /// Auto-received messages (PoisonPill, Kill, Identify, Terminated, ActorSelectionMessage), receive timeouts, dead
     /// letters and envelopes made elsewhere (the scheduler, the remote serializer) pass unchanged.
     /// </remarks>

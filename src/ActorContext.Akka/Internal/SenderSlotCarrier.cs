@@ -11,8 +11,8 @@ namespace ActorContext.Akka.Internal;
 /// <para>
 /// Akka's <see cref="Envelope"/> is a struct of (message, sender) with no room for a context. Wrapping the message costs
 /// an object per message; putting the context in the sender slot costs an object per (sender, context) pair, which the
-/// sending actor's cell (or, with no sender, the snapshot) keeps and reuses, so a flow of messages from one sender under one
-/// context allocates nothing per message. The user's message reaches Akka untouched: its own type decides
+/// sending actor's cell (or, with no sender, <see cref="NoSenderCarriers"/>) keeps and reuses, so a flow of messages
+/// from one sender under one context allocates nothing per message. The user's message reaches Akka untouched: its own type decides
 /// receive-timeout and auto-receive handling, and <c>CurrentMessage</c> is the message itself.
 /// </para>
 /// <para>
