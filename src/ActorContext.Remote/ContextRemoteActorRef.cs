@@ -27,13 +27,13 @@ internal sealed class ContextRemoteActorRef : RemoteActorRef, IContextAwareRef
     {
         if (_unwrapsOnArrival)
         {
-            message = Propagation.Wrap(message, sender);
+            message = MessageWithContext.Wrap(message, sender);
         }
         else if (message is ActorSelectionMessage selection && selection.Message is not ContextEnvelope && TargetsUnwrappingActor(selection))
         {
             // A selection travels as one message to the root of the other node, which delivers its content to the
             // selected actors there: carry the context inside it.
-            var wrapped = Propagation.Wrap(selection.Message, sender);
+            var wrapped = MessageWithContext.Wrap(selection.Message, sender);
             if (!ReferenceEquals(wrapped, selection.Message))
             {
                 message = new ActorSelectionMessage(wrapped, selection.Elements, selection.WildCardFanOut);
@@ -41,7 +41,7 @@ internal sealed class ContextRemoteActorRef : RemoteActorRef, IContextAwareRef
         }
 
         // A carrier never crosses nodes: its context is in the envelope now (Wrap reads it from the carrier).
-        base.TellInternal(message, ContextSender.RealSender(sender)!);
+        base.TellInternal(message, MessageWithContext.RealSender(sender)!);
     }
 
     private bool TargetsUnwrappingActor(ActorSelectionMessage selection)

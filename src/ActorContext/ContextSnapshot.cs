@@ -26,8 +26,8 @@ internal sealed class ContextSnapshot
 
     private readonly IContextVar[] _keys;
     private readonly object?[] _values;
-    // A large snapshot keeps its map as the only value, behind this marker as keys: no field of its own, which leaves
-    // room for NoSenderCarrier without making a snapshot (what each ContextVar.Set allocates) larger.
+    // A large snapshot keeps its map as the only value, behind this marker as keys: no field of its own, so a snapshot
+    // (what each ContextVar.Set allocates) is no larger for the rare large one.
     private static readonly IContextVar[] s_largeKeys = new IContextVar[0];
 
     private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, TraceCarrier.TraceParent? trace)
@@ -151,13 +151,6 @@ internal sealed class ContextSnapshot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsEmptyExecutionContext(ExecutionContext? executionContext) =>
         executionContext is not null && ReferenceEquals(executionContext, s_emptyExecutionContext);
-
-    /// <summary>
-    /// What the Akka integration sends in the sender slot for a message sent under this context with no sender: it
-    /// depends on this snapshot alone, so it is made once and kept here (an object, as this assembly knows nothing of
-    /// Akka).
-    /// </summary>
-    internal object? NoSenderCarrier { get; set; }
 
     /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
     internal byte[]? EncodedWire { get; set; }
@@ -352,9 +345,9 @@ internal sealed class ContextSnapshot
     {
         if (key.Scope == ContextScope.Distributed)
         {
-            // The trace entry is not the user's to trim (its baggage is set on the Activity): it is checked when a
-            // message is serialized for another node, not here.
-            var size = result.Trace is { } trace && !ReferenceEquals(key, TraceCarrier.Var)
+            // The trace entry is not the user's to trim (its baggage is set on the Activity, and no user code sets it):
+            // it is checked when a message is serialized for another node, not here.
+            var size = result.Trace is { } trace
                 ? ContextWireFormat.TotalSize(result.WireCount - 1, result.WireBytes - ContextWireFormat.EntrySize(TraceCarrier.Var, trace))
                 : result.WireSize;
             var limit = DistributedContext.MaxEncodedBytes;

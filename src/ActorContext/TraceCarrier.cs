@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace ActorContext;
 
 /// <summary>
-/// Carries the W3C trace context (<see cref="Activity.Current"/>) inside a context snapshot, so it travels wherever
-/// the snapshot travels: with messages, into timers, across nodes in the closed wire format.
+/// The trace entry: the W3C trace context of an <see cref="Activity"/> inside a context snapshot, so it travels
+/// wherever the snapshot travels: with messages, into timers, across nodes in the closed wire format.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,8 +16,8 @@ namespace ActorContext;
 /// none.
 /// </para>
 /// <para>
-/// Nothing is read from <see cref="Activity.Current"/> until an Activity has been current somewhere in the process
-/// (<see cref="InUse"/>): a system that never traces pays nothing per message for this.
+/// This is the entry's data and its encoding; when and how an Activity becomes the entry (the capture policy) is the
+/// Akka integration's business (<c>ActorContext.Akka.Internal.TraceCapture</c>).
 /// </para>
 /// </remarks>
 internal static class TraceCarrier
@@ -29,142 +29,6 @@ internal static class TraceCarrier
 
     /// <summary>The W3C limit on a trace state header; longer (or non-printable) ones are not carried.</summary>
     internal const int MaxTraceStateLength = 512;
-
-    // Marks the stand-in Activities made for receivers (see CreateStandIn), with the trace they stand in for.
-    private const string StandInProperty = "actor-context.stand-in-for";
-
-    private static volatile bool s_inUse;
-    private static int s_watching;
-
-    // The last derivation made on this thread, held weakly: the derived snapshot's trace holds it strongly, so it lives
-    // exactly as long as something (a queued message, a flow) holds that snapshot, and a thread keeps no request alive.
-    [ThreadStatic]
-    private static WeakReference<Derivation>? t_lastDerivation;
-
-    /// <summary>A context and the Activity it was sent under, and the snapshot derived from them.</summary>
-    private sealed class Derivation(ContextSnapshot? baseContext, Activity activity, ContextSnapshot? derived)
-    {
-        public readonly ContextSnapshot? Base = baseContext;
-        public readonly Activity Activity = activity;
-        public readonly ContextSnapshot? Derived = derived;
-    }
-
-    /// <summary>Whether an Activity has been current in this process since <see cref="Watch"/>.</summary>
-    internal static bool InUse => s_inUse;
-
-    /// <summary>Starts watching for the first Activity to become current; idempotent.</summary>
-    internal static void Watch()
-    {
-        if (s_inUse || Interlocked.Exchange(ref s_watching, 1) == 1)
-        {
-            return;
-        }
-
-        Activity.CurrentChanged += OnCurrentChanged;
-        if (Activity.Current is not null)
-        {
-            MarkInUse();
-        }
-    }
-
-    /// <summary>Turns capture on (a trace arrived from another node, or an Activity became current).</summary>
-    internal static void MarkInUse()
-    {
-        if (s_inUse)
-        {
-            return;
-        }
-
-        s_inUse = true;
-        Activity.CurrentChanged -= OnCurrentChanged;
-    }
-
-    private static void OnCurrentChanged(object? sender, ActivityChangedEventArgs e)
-    {
-        if (e.Current is not null)
-        {
-            MarkInUse();
-        }
-    }
-
-    /// <summary>
-    /// Returns <paramref name="context"/> with the current Activity as its trace entry, or unchanged when there is no
-    /// current Activity (an inherited trace entry then stays) or it already is the entry.
-    /// </summary>
-    /// <remarks>
-    /// The entry freezes the Activity's ids, trace state and baggage as they are now. A receiver that sends several
-    /// messages derives one snapshot: the last derivation is kept per thread, so baggage added to the same Activity
-    /// afterwards reaches other nodes only with the next context. Under a stand-in (see <see cref="CreateStandIn"/>)
-    /// the trace it stands in for is passed on, never the stand-in, whose span is not reported. Activities with
-    /// hierarchical ids (not W3C) are not carried.
-    /// </remarks>
-    internal static ContextSnapshot? Attach(ContextSnapshot? context)
-    {
-        var activity = Activity.Current;
-        if (activity is null || ReferenceEquals(context?.Trace?.Local, activity) || activity.IdFormat != ActivityIdFormat.W3C)
-        {
-            return context;
-        }
-
-        var last = t_lastDerivation;
-        if (last is not null && last.TryGetTarget(out var kept) && ReferenceEquals(kept.Activity, activity) && ReferenceEquals(kept.Base, context))
-        {
-            return kept.Derived;
-        }
-
-        ContextSnapshot? derived;
-        if (activity.GetCustomProperty(StandInProperty) is TraceParent original)
-        {
-            derived = ReferenceEquals(context?.Trace, original) ? context : (context ?? ContextSnapshot.Empty).With(Var, original);
-        }
-        else
-        {
-            derived = (context ?? ContextSnapshot.Empty).With(Var, TraceParent.Freeze(activity));
-        }
-
-        if (derived?.Trace is { } trace)
-        {
-            var derivation = new Derivation(context, activity, derived);
-            trace.Derivation = derivation;
-            if (last is null)
-            {
-                t_lastDerivation = new WeakReference<Derivation>(derivation);
-            }
-            else
-            {
-                last.SetTarget(derivation);
-            }
-        }
-
-        return derived;
-    }
-
-    /// <summary>
-    /// An Activity for a receiver whose sender's Activity is not available (stopped, or on another node): it has the
-    /// sender's trace id, parent span id, flags, trace state and baggage, and comes from no named ActivitySource;
-    /// what the receiver sends under it carries <paramref name="trace"/> itself, never the stand-in.
-    /// </summary>
-    internal static Activity CreateStandIn(TraceParent trace, string operationName)
-    {
-        var standIn = new Activity(operationName);
-        standIn.SetParentId(trace.Context.TraceId, trace.Context.SpanId, trace.Context.TraceFlags);
-        standIn.TraceStateString = trace.Context.TraceState;
-        CopyBaggage(trace, standIn);
-        standIn.SetCustomProperty(StandInProperty, trace);
-        return standIn;
-    }
-
-    /// <summary>Gives <paramref name="target"/> the trace's baggage, so <see cref="Activity.Baggage"/> reads the same.</summary>
-    internal static void CopyBaggage(TraceParent trace, Activity target)
-    {
-        // AddBaggage puts an item in front of the ones added before it: add in reverse to keep the order, and with it
-        // which of two items with the same key wins.
-        var items = trace.Baggage;
-        for (var i = items.Length - 1; i >= 0; i--)
-        {
-            target.AddBaggage(items[i].Key, items[i].Value);
-        }
-    }
 
     /// <summary>A trace state as W3C allows it (printable ASCII, at most 512 characters), else null.</summary>
     internal static string? ValidTraceState(string? traceState)
@@ -211,14 +75,9 @@ internal static class TraceCarrier
         public byte[] Encoded { get; }
 
         /// <summary>
-        /// Keeps the last derivation of a snapshot carrying this trace alive for as long as the trace is (see
-        /// <see cref="Attach"/>), so the thread that made it can hold it weakly.
-        /// </summary>
-        internal object? Derivation { get; set; }
-
-        /// <summary>
         /// The receive side's cache for this trace (the ExecutionContext a receiver enters it with); kept here, not per
-        /// thread, so it lives exactly as long as the trace does.
+        /// thread or in a table, so it lives exactly as long as the trace does and a traced receive finds it with one
+        /// field read. Only the Akka integration reads or writes it.
         /// </summary>
         internal object? ReceiveCache { get; set; }
 

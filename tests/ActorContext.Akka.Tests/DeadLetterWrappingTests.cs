@@ -23,14 +23,14 @@ public class DeadLetterWrappingTests
             var dead = new DeadLetter("lost", ActorRefs.Nobody, ActorRefs.Nobody);
             var suppressed = new SuppressedDeadLetter(new Quiet(), ActorRefs.Nobody, ActorRefs.Nobody);
 
-            Assert.Same(dead, Propagation.Wrap(dead, ActorRefs.NoSender));
-            Assert.Same(suppressed, Propagation.Wrap(suppressed, ActorRefs.NoSender));
-            Assert.IsAssignableFrom<ContextEnvelope>(Propagation.Wrap("an ordinary message", ActorRefs.NoSender));
+            Assert.Same(dead, MessageWithContext.Wrap(dead, ActorRefs.NoSender));
+            Assert.Same(suppressed, MessageWithContext.Wrap(suppressed, ActorRefs.NoSender));
+            Assert.IsAssignableFrom<ContextEnvelope>(MessageWithContext.Wrap("an ordinary message", ActorRefs.NoSender));
 
             // Local tells carry the context in the sender slot: never for dead letters either.
-            Assert.Null(Propagation.Carry(dead, ActorRefs.NoSender));
-            Assert.Same(ActorRefs.Nobody, Propagation.Carry(suppressed, ActorRefs.Nobody));
-            Assert.IsType<ContextSender>(Propagation.Carry("an ordinary message", ActorRefs.NoSender));
+            Assert.Null(MessageWithContext.Carry(dead, ActorRefs.NoSender));
+            Assert.Same(ActorRefs.Nobody, MessageWithContext.Carry(suppressed, ActorRefs.Nobody));
+            Assert.IsType<SenderSlotCarrier>(MessageWithContext.Carry("an ordinary message", ActorRefs.NoSender));
         });
     }
 }

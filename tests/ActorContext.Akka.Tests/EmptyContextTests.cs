@@ -35,7 +35,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
             Assert.False(MessageContext.CopyCurrent().Any());
 
             var message = new Ping(1);
-            Assert.Same(message, Propagation.Wrap(message, ActorRefs.NoSender));
+            Assert.Same(message, MessageWithContext.Wrap(message, ActorRefs.NoSender));
         });
     }
 
@@ -45,7 +45,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         var message = new Ping(2);
         object? wrapped = null;
 
-        new MessageContext().Run(() => wrapped = Propagation.Wrap(message, ActorRefs.NoSender));
+        new MessageContext().Run(() => wrapped = MessageWithContext.Wrap(message, ActorRefs.NoSender));
 
         Assert.Same(message, wrapped);
     }
@@ -60,7 +60,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         {
             var token = RequestId.Set("temporary");
             RequestId.Reset(token);
-            wrapped = Propagation.Wrap(message, ActorRefs.NoSender);
+            wrapped = MessageWithContext.Wrap(message, ActorRefs.NoSender);
         });
 
         Assert.Same(message, wrapped);
@@ -72,12 +72,12 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         var message = new Ping(4);
         object? wrapped = null;
 
-        WithId("wrapped-id", () => wrapped = Propagation.Wrap(message, ActorRefs.NoSender));
+        WithId("wrapped-id", () => wrapped = MessageWithContext.Wrap(message, ActorRefs.NoSender));
 
         var envelope = Assert.IsAssignableFrom<ContextEnvelope>(wrapped);
         Assert.Same(message, envelope.Message);
         Assert.Equal("wrapped-id", IdCarriedBy(envelope));
-        Assert.Same(message, Propagation.Unwrap(envelope, out _, out _));
+        Assert.Same(message, MessageWithContext.Unwrap(envelope, out _, out _));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         new MessageContext().Run(() =>
         {
             Tenant.Set("acme");
-            wrapped = Propagation.Wrap(message, ActorRefs.NoSender);
+            wrapped = MessageWithContext.Wrap(message, ActorRefs.NoSender);
         });
 
         var envelope = Assert.IsAssignableFrom<ContextEnvelope>(wrapped);
@@ -103,8 +103,8 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         object? first = null;
         object? second = null;
 
-        WithId("outer", () => first = Propagation.Wrap(new Ping(6), ActorRefs.NoSender));
-        WithId("other", () => second = Propagation.Wrap(first!, ActorRefs.NoSender));
+        WithId("outer", () => first = MessageWithContext.Wrap(new Ping(6), ActorRefs.NoSender));
+        WithId("other", () => second = MessageWithContext.Wrap(first!, ActorRefs.NoSender));
 
         Assert.Same(first, second);
     }
@@ -114,7 +114,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
     {
         object? wrapped = null;
 
-        WithId("quiet", () => wrapped = Propagation.Wrap(new Quiet(7), ActorRefs.NoSender));
+        WithId("quiet", () => wrapped = MessageWithContext.Wrap(new Quiet(7), ActorRefs.NoSender));
 
         Assert.IsAssignableFrom<ContextEnvelope>(wrapped);
         Assert.IsAssignableFrom<INotInfluenceReceiveTimeout>(wrapped);
@@ -141,7 +141,7 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         var message = CreateAutoReceived(name);
         object? wrapped = null;
 
-        WithId("ctx", () => wrapped = Propagation.Wrap(message, ActorRefs.NoSender));
+        WithId("ctx", () => wrapped = MessageWithContext.Wrap(message, ActorRefs.NoSender));
 
         Assert.Same(message, wrapped);
     }
@@ -156,13 +156,13 @@ public class EmptyContextTests(ITestOutputHelper output) : PropagationTestKit(ou
         {
             for (var i = 0; i < 100; i++)
             {
-                Propagation.Wrap(message, ActorRefs.NoSender); // warm up (tiered JIT)
+                MessageWithContext.Wrap(message, ActorRefs.NoSender); // warm up (tiered JIT)
             }
 
             var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 10_000; i++)
             {
-                if (!ReferenceEquals(Propagation.Wrap(message, ActorRefs.NoSender), message))
+                if (!ReferenceEquals(MessageWithContext.Wrap(message, ActorRefs.NoSender), message))
                 {
                     throw new InvalidOperationException("wrapped");
                 }

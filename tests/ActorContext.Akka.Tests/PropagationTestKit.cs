@@ -11,7 +11,7 @@ public abstract class PropagationTestKit(ITestOutputHelper output, string hocon 
     private protected static string IdCarriedBy(ContextEnvelope envelope)
     {
         var id = "unset";
-        Propagation.RunIn(envelope.Context, () => id = SeenId());
+        ScheduledContext.RunIn(envelope.Context, () => id = SeenId());
         return id;
     }
 }

@@ -66,7 +66,7 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
             var envelope = new MessageContext().Run(() =>
             {
                 Vars.RequestId.Set("r-" + message);
-                return Propagation.Wrap(message, ActorRefs.NoSender);
+                return MessageWithContext.Wrap(message, ActorRefs.NoSender);
             });
 
             var decoded = Assert.IsAssignableFrom<ContextEnvelope>(serializer.FromBinary(serializer.ToBinary(envelope), typeof(ContextEnvelope)));
@@ -74,7 +74,7 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
             Assert.Equal(message, decoded.Message);
             Assert.Equal(message.GetType(), decoded.Message.GetType());
             string? requestId = null;
-            Propagation.RunIn(decoded.Context, () => requestId = Vars.RequestId.Get());
+            ScheduledContext.RunIn(decoded.Context, () => requestId = Vars.RequestId.Get());
             Assert.Equal("r-" + message, requestId);
         }
     }
@@ -87,7 +87,7 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
         var envelope = new MessageContext().Run(() =>
         {
             Vars.RequestId.Set("r-manifest");
-            return Propagation.Wrap("a string message", ActorRefs.NoSender);
+            return MessageWithContext.Wrap("a string message", ActorRefs.NoSender);
         });
         var frame = serializer.ToBinary(envelope);
         var contextLength = BitConverter.ToInt32(frame, 1);
@@ -158,7 +158,7 @@ public sealed class MalformedContextTests(ClusterFixture cluster) : ClusterTest(
         {
             Vars.RequestId.Set("r-malformed");
             Vars.Number.Set(7);
-            return Propagation.Wrap(probe, ActorRefs.NoSender);
+            return MessageWithContext.Wrap(probe, ActorRefs.NoSender);
         });
         Assert.IsAssignableFrom<ContextEnvelope>(envelope);
         var frame = serializer.ToBinary(envelope);

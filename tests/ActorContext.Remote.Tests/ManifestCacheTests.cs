@@ -48,7 +48,7 @@ public sealed class ManifestCacheTests
     private static ContextEnvelope Envelope(object message) => Assert.IsAssignableFrom<ContextEnvelope>(new MessageContext().Run(() =>
     {
         Vars.RequestId.Set("r-odd-manifest");
-        return Propagation.Wrap(message, ActorRefs.NoSender);
+        return MessageWithContext.Wrap(message, ActorRefs.NoSender);
     }));
 }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace ActorContext.Tests;
 
-/// <summary>The trace entry: capture of Activity.Current into a snapshot, and its wire encoding.</summary>
+/// <summary>The trace entry: its value frozen from an Activity, its place in a snapshot, and its wire encoding.</summary>
 public sealed class TraceCarrierTests : IDisposable
 {
     private readonly Activity? _outer = Activity.Current;
@@ -18,49 +18,14 @@ public sealed class TraceCarrierTests : IDisposable
         return activity.Start();
     }
 
+    /// <summary><paramref name="context"/> with <paramref name="activity"/> as its trace entry, as a send under it carries it.</summary>
+    private static ContextSnapshot Traced(ContextSnapshot? context, Activity activity) =>
+        (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity));
+
     private static byte[] EncodeTraceOf(Activity activity)
     {
         var snapshot = ContextSnapshot.Empty.With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity));
         return ContextWireFormat.Encode(snapshot);
-    }
-
-    [Fact]
-    public void Attach_WithoutActivity_ReturnsTheSameSnapshot()
-    {
-        Activity.Current = null;
-        var snapshot = ContextSnapshot.Empty.With(new ContextVar<string>("carrier-a"), "x");
-
-        Assert.Same(snapshot, TraceCarrier.Attach(snapshot));
-        Assert.Null(TraceCarrier.Attach(null));
-    }
-
-    [Fact]
-    public void Attach_WithActivity_AddsItAsTheTraceEntry_OnceForRepeatedSends()
-    {
-        var var = new ContextVar<string>("carrier-b");
-        var snapshot = ContextSnapshot.Empty.With(var, "x");
-        var activity = StartActivity();
-
-        var first = TraceCarrier.Attach(snapshot)!;
-        var second = TraceCarrier.Attach(snapshot);
-
-        Assert.Same(activity, first.Trace!.Local);
-        Assert.Same(first, second);
-        Assert.True(first.TryGet(var, out var value));
-        Assert.Equal("x", value);
-        Assert.Same(first, TraceCarrier.Attach(first));
-        Assert.Null(snapshot.Trace);
-    }
-
-    [Fact]
-    public void Attach_NoContextButAnActivity_MakesAContextHoldingOnlyTheTrace()
-    {
-        var activity = StartActivity();
-
-        var attached = TraceCarrier.Attach(null)!;
-
-        Assert.Same(activity, attached.Trace!.Local);
-        Assert.Equal(1, attached.Count);
     }
 
     [Fact]
@@ -162,7 +127,7 @@ public sealed class TraceCarrierTests : IDisposable
     public void Entry_IsFrozenWhenAttached_BaggageAddedLaterChangesNeitherItsSizeNorItsBytes()
     {
         var activity = StartActivity();
-        var attached = TraceCarrier.Attach(ContextSnapshot.Empty.With(new ContextVar<string>("carrier-d", ContextScope.Distributed), "x"))!;
+        var attached = Traced(ContextSnapshot.Empty.With(new ContextVar<string>("carrier-d", ContextScope.Distributed), "x"), activity);
         var size = attached.WireSize;
 
         activity.AddBaggage("late", new string('z', 100));
@@ -195,7 +160,7 @@ public sealed class TraceCarrierTests : IDisposable
         activity.AddBaggage("big", new string('b', DistributedContext.MaxEncodedBytes - 200));
         var var = new ContextVar<string>("carrier-e", ContextScope.Distributed);
 
-        var attached = TraceCarrier.Attach(null)!;
+        var attached = Traced(null, activity);
         var withValue = attached.WithChecked(var, new string('v', 300));
 
         Assert.True(withValue.WireSize > DistributedContext.MaxEncodedBytes);
@@ -203,24 +168,10 @@ public sealed class TraceCarrierTests : IDisposable
     }
 
     [Fact]
-    public void UnderAStandIn_ItsOriginalTraceIsCarried_NotTheStandIn()
-    {
-        var parent = TraceCarrier.TraceParent.Freeze(StartActivity());
-        var received = ContextSnapshot.Empty.With(TraceCarrier.Var, parent);
-        var standIn = TraceCarrier.CreateStandIn(parent, "stand-in").Start();
-
-        Assert.Same(received, TraceCarrier.Attach(received));
-        Assert.Same(parent, TraceCarrier.Attach(ContextSnapshot.Empty)!.Trace);
-        Assert.Equal(parent.Context.SpanId, standIn.ParentSpanId);
-        Assert.Equal(parent.Baggage, standIn.Baggage.ToArray());
-    }
-
-    [Fact]
     public void MessageContext_HidesTheTraceEntry_ButRunKeepsIt()
     {
         var var = new ContextVar<string>("carrier-f");
-        StartActivity();
-        var traced = TraceCarrier.Attach(ContextSnapshot.Empty.With(var, "x"))!;
+        var traced = Traced(ContextSnapshot.Empty.With(var, "x"), StartActivity());
         var previous = ContextSnapshot.Current;
         ContextSnapshot.Current = traced;
         MessageContext copy;

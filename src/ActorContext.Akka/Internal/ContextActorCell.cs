@@ -12,7 +12,7 @@ namespace ActorContext.Akka.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A local message arrives bare, its context in the envelope's sender slot (<see cref="ContextSender"/>): the cell puts
+/// A local message arrives bare, its context in the envelope's sender slot (<see cref="SenderSlotCarrier"/>): the cell puts
 /// the real sender back in <c>Sender</c> before anything else reads it. Messages from the scheduler, from other nodes
 /// and from a stash arrive in a <see cref="ContextEnvelope"/> instead. For an actor that stashes, <c>CurrentMessage</c>
 /// is a <see cref="ContextEnvelope"/> while the message is handled, so <c>Stash()</c> keeps the context with the
@@ -29,27 +29,23 @@ namespace ActorContext.Akka.Internal;
 internal sealed class ContextActorCell : ActorCell
 {
     private readonly ContextSnapshot? _creationContext;
-    private readonly bool _restoreAfterReceive;
-    private readonly bool _dropExpiredSetting;
-    private bool _dropExpired;
+    private readonly MessageContextSettings _settings;
     private long _droppedSinceLog;
     private long _lastDropLog;
     private bool _created;
-    private PersistenceContextTracker? _persistence;
-    private bool _remembersContexts;
-    private bool _hopSpans;
-    private ReceiveHook? _hook;
 
-    private bool _stashes;
+    // How this incarnation receives: replaced only when an incarnation is created (see CreateNewActorInstance).
+    private ReceivePlan _plan = ReceivePlan.None;
+
     private ContextSnapshot? _messageContext;
 
     private volatile bool _stopping;
 
-    /// <summary>The carrier of this actor's last send with a context (see <see cref="Propagation.Carry"/>).</summary>
-    internal ContextSender? Carrier { get; private set; }
+    /// <summary>The carrier of this actor's last send with a context (see <see cref="MessageWithContext.Carry"/>).</summary>
+    internal SenderSlotCarrier? Carrier { get; private set; }
 
     /// <summary>Keeps <paramref name="carrier"/> for the next send, unless the actor is stopping (its ref may outlive it by far).</summary>
-    internal void KeepCarrier(ContextSender carrier)
+    internal void KeepCarrier(SenderSlotCarrier carrier)
     {
         if (_stopping)
         {
@@ -77,9 +73,7 @@ internal sealed class ContextActorCell : ActorCell
         : base(system, self, props, dispatcher, parent)
     {
         _creationContext = creationContext;
-        var settings = MessageContextSettings.For(system);
-        _restoreAfterReceive = settings.RestoreAfterReceive;
-        _dropExpiredSetting = settings.DropExpired;
+        _settings = MessageContextSettings.For(system);
         ReceiveHook.Prepare(props);
     }
 
@@ -88,29 +82,27 @@ internal sealed class ContextActorCell : ActorCell
         object inner;
         ContextSnapshot? context;
         var scheduled = false;
+        var plan = _plan;
         var sender = Sender;
-        if (sender is not null && sender.GetType() == typeof(ContextSender))
+        if (sender is not null && sender.GetType() == typeof(SenderSlotCarrier))
         {
             // Before anything reads Sender: the actor, Akka's stash, dead letters and logs see the real sender, or dead
             // letters for none, as Akka's own Invoke would have set it.
-            var carrier = Unsafe.As<ContextSender>(sender);
+            var carrier = Unsafe.As<SenderSlotCarrier>(sender);
             SetSender(this, carrier.Sender ?? System.DeadLetters);
             inner = message;
             context = carrier.Context;
-            if (_stashes || _persistence is not null)
+            if (plan.HandlesInEnvelope)
             {
-                // Akka's stashes store CurrentMessage with Sender — the actor's own, any it makes with
-                // Context.CreateStash, and Akka.Persistence's internal one — so an actor that stashes handles the
-                // message in an envelope there.
                 SetCurrentMessage(this, ContextEnvelope.Create(message, context));
             }
         }
         else
         {
-            inner = Propagation.Unwrap(message, out context, out scheduled);
+            inner = MessageWithContext.Unwrap(message, out context, out scheduled);
         }
 
-        if (_stashes)
+        if (plan.Stashes)
         {
             // Kept for ContextStash: Akka's timer handling puts the bare message in CurrentMessage after this point.
             _messageContext = _stopping ? null : context;
@@ -122,7 +114,7 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        if (context is not null && FlowScope.InUse && _dropExpired
+        if (context is not null && FlowScope.InUse && plan.DropsExpired
             && context.TryGet(FlowDeadline.Current, out var flow) && flow is FlowScope { IsDone: true } done)
         {
             DropExpired(inner, done);
@@ -131,23 +123,22 @@ internal sealed class ContextActorCell : ActorCell
 
         try
         {
-            if (_hook is not null)
+            if (plan.Path == ReceivePath.Hooked)
             {
-                // Akka.Streams' actors: one message is not one request's work (see ReceiveHook).
-                _hook.Receive(this, inner, context);
+                plan.Hook!.Receive(this, inner, context);
             }
             else if (context?.Trace is not null)
             {
-                ReceiveTraced(inner, context, scheduled);
+                ReceiveTraced(plan, inner, context, scheduled);
             }
-            else if (!NeedsBookkeeping)
+            else if (plan.Path == ReceivePath.Plain)
             {
                 ContextSnapshot.Restore(context);
                 base.ReceiveMessage(inner);
             }
             else
             {
-                ReceiveWithBookkeeping(inner, context);
+                ReceiveWithBookkeeping(plan, inner, context);
             }
         }
         catch (Exception) when (RememberFailure(context))
@@ -180,24 +171,21 @@ internal sealed class ContextActorCell : ActorCell
     /// <summary>Hands <paramref name="message"/> to the actor with whatever context the <see cref="ReceiveHook"/> made current.</summary>
     internal void ReceiveUnhooked(object message) => base.ReceiveMessage(message);
 
-    /// <summary>Whether Receive needs <see cref="ReceiveWithBookkeeping"/> rather than the plain path.</summary>
-    private bool NeedsBookkeeping => _persistence is not null || _remembersContexts || _restoreAfterReceive;
-
     /// <summary>A message that carries a trace: Receive runs under the sender's trace (see <see cref="HopTracing"/>).</summary>
-    private void ReceiveTraced(object inner, ContextSnapshot context, bool scheduled)
+    private void ReceiveTraced(ReceivePlan plan, object inner, ContextSnapshot context, bool scheduled)
     {
-        var previous = _restoreAfterReceive ? ContextSnapshot.Current : null;
+        var previous = plan.RestoreAfterReceive ? ContextSnapshot.Current : null;
         ContextSnapshot.Restore(context);
-        var hop = HopTracing.Enter(context, this, inner, scheduled, _hopSpans);
+        var hop = HopTracing.Enter(context, this, inner, scheduled, plan.HopSpans);
         try
         {
-            if (!NeedsBookkeeping)
+            if (plan.Path == ReceivePath.Plain)
             {
                 base.ReceiveMessage(inner);
             }
             else
             {
-                ReceiveWithBookkeeping(inner, context);
+                ReceiveWithBookkeeping(plan, inner, context);
             }
         }
         catch (Exception ex)
@@ -208,22 +196,18 @@ internal sealed class ContextActorCell : ActorCell
         finally
         {
             HopTracing.Exit(hop);
-            if (_restoreAfterReceive)
+            if (plan.RestoreAfterReceive)
             {
                 ContextSnapshot.Restore(previous);
             }
         }
     }
 
-    /// <summary>
-    /// The path for actors that need work around Receive: event-sourced actors (callbacks get their command's
-    /// context), Akka's buffering actors (they remember each message's context) and systems that put the previous
-    /// context back after every message.
-    /// </summary>
-    private void ReceiveWithBookkeeping(object inner, ContextSnapshot? context)
+    /// <summary>The <see cref="ReceivePath.Bookkeeping"/> path: the work <paramref name="plan"/> asks for around Receive.</summary>
+    private void ReceiveWithBookkeeping(ReceivePlan plan, object inner, ContextSnapshot? context)
     {
-        var persistence = _persistence;
-        if (_remembersContexts)
+        var persistence = plan.Persistence;
+        if (plan.RemembersContexts)
         {
             RememberedContexts.Remember(inner, context);
         }
@@ -232,7 +216,7 @@ internal sealed class ContextActorCell : ActorCell
         ContextSnapshot.Restore(persistence is null ? context : persistence.ContextFor(inner, context));
         try
         {
-            if (_remembersContexts)
+            if (plan.RemembersContexts)
             {
                 using (RememberedContexts.Enter())
                 {
@@ -247,7 +231,7 @@ internal sealed class ContextActorCell : ActorCell
         finally
         {
             persistence?.Sync(ContextSnapshot.Current);
-            if (_restoreAfterReceive)
+            if (plan.RestoreAfterReceive)
             {
                 ContextSnapshot.Restore(previous);
             }
@@ -293,7 +277,7 @@ internal sealed class ContextActorCell : ActorCell
     protected override void AutoReceiveMessage(Envelope envelope)
     {
         // Terminated, PoisonPill, Kill and Identify carry no user context: don't let the previous message's leak in.
-        if (!_restoreAfterReceive)
+        if (!_settings.RestoreAfterReceive)
         {
             ContextSnapshot.Restore(null);
             base.AutoReceiveMessage(envelope);
@@ -323,27 +307,16 @@ internal sealed class ContextActorCell : ActorCell
         // PreRestart has run: the new incarnation's sends carry what the code current then has, as always.
         RestartContext = null;
         var actor = base.CreateNewActorInstance();
-        _persistence = PersistenceContextTracker.For(actor);
 
         // Akka's stash stores CurrentMessage with Sender: wrap the actor's stash so a stashed message keeps its context.
-        _stashes = false;
+        var stashes = false;
         if (actor is IActorStash { Stash: { } stash } stashing)
         {
             stashing.Stash = stash as ContextStash ?? new ContextStash(stash, this);
-            _stashes = true;
+            stashes = true;
         }
-        _remembersContexts = RememberedContexts.AppliesTo(actor.GetType());
 
-        // Akka's own actors (remoting endpoints, sharding regions, routers, the TestKit's probes) pass messages on:
-        // a message of an expired flow is stopped where it would reach user code, not in the transport.
-        var ns = actor.GetType().Namespace ?? string.Empty;
-        var akkas = ns == "Akka" || ns.StartsWith("Akka.", StringComparison.Ordinal);
-        _dropExpired = _dropExpiredSetting && !akkas;
-
-        // They get no span of their own (the trace passes through them in the context they pass on), but run under the
-        // sender's trace like any actor: the logger actor writes Akka's log lines, and MEL reads trace ids there.
-        _hopSpans = !akkas;
-        _hook = akkas ? ReceiveHook.For(actor, _creationContext) : null;
+        _plan = ReceivePlan.For(actor, stashes, _settings, _creationContext);
         return actor;
     }
 

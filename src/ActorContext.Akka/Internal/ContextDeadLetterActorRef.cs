@@ -9,7 +9,7 @@ namespace ActorContext.Akka.Internal;
 /// </summary>
 /// <remarks>
 /// Messages left in a stopped actor's mailbox reach dead letters as they were queued — with a
-/// <see cref="ContextSender"/> for a sender, or wrapped; this is where they are unwrapped.
+/// <see cref="SenderSlotCarrier"/> for a sender, or wrapped; this is where they are unwrapped.
 /// </remarks>
 internal sealed class ContextDeadLetterActorRef : DeadLetterActorRef
 {
@@ -18,19 +18,6 @@ internal sealed class ContextDeadLetterActorRef : DeadLetterActorRef
     {
     }
 
-    protected override void TellInternal(object message, IActorRef sender)
-    {
-        var unwrapped = message switch
-        {
-            DeadLetter { Message: ContextEnvelope envelope } dead => new DeadLetter(envelope.Message, RealOrDeadLetters(dead.Sender), dead.Recipient),
-            DeadLetter { Sender: ContextSender carrier } dead => new DeadLetter(dead.Message, RealOrDeadLetters(carrier), dead.Recipient),
-            ContextEnvelope envelope => envelope.Message,
-            _ => message,
-        };
-
-        base.TellInternal(unwrapped, ContextSender.RealSender(sender)!);
-    }
-
-    // A message sent with no sender shows dead letters as its sender, as Akka's own envelopes do.
-    private IActorRef RealOrDeadLetters(IActorRef sender) => ContextSender.RealSender(sender) ?? this;
+    protected override void TellInternal(object message, IActorRef sender) =>
+        base.TellInternal(MessageWithContext.ForDeadLetters(message, this), MessageWithContext.RealSender(sender)!);
 }

@@ -13,7 +13,7 @@ namespace ActorContext.Akka.Internal;
 /// </remarks>
 internal class ContextEnvelope : IWrappedMessage
 {
-    internal ContextEnvelope(object message, ContextSnapshot context)
+    private ContextEnvelope(object message, ContextSnapshot context)
     {
         Message = message;
         Context = context;
@@ -23,12 +23,16 @@ internal class ContextEnvelope : IWrappedMessage
 
     public ContextSnapshot Context { get; }
 
+    /// <summary>The one way to make an envelope: of the type that keeps <paramref name="message"/>'s receive-timeout behaviour.</summary>
+    /// <remarks>Whether a message may be wrapped at all is <see cref="MessageWithContext.Wrap(object, ContextSnapshot)"/>'s decision.</remarks>
     internal static ContextEnvelope Create(object message, ContextSnapshot context) =>
-        message is INotInfluenceReceiveTimeout
-            ? new NotInfluencingReceiveTimeout(message, context)
-            : new ContextEnvelope(message, context);
+        Create(message, context, influencesReceiveTimeout: message is not INotInfluenceReceiveTimeout);
 
-    public override string ToString() => $"{Message} (with context of {Context.Count} entries)";
+    /// <summary><see cref="Create(object, ContextSnapshot)"/> when the caller already knows the answer for the message's type.</summary>
+    internal static ContextEnvelope Create(object message, ContextSnapshot context, bool influencesReceiveTimeout) =>
+        influencesReceiveTimeout ? new ContextEnvelope(message, context) : new NotInfluencingReceiveTimeout(message, context);
+
+    public override string ToString() => $"{Message} (with context of {Context.VisibleCount} entries)";
 
     /// <summary>Keeps the receive-timeout behaviour of the message it wraps (the cell checks the outer type).</summary>
     internal sealed class NotInfluencingReceiveTimeout(object message, ContextSnapshot context)

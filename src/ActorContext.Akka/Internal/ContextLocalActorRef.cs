@@ -24,9 +24,9 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
 
     // Called from the base constructor on the creating thread: the ambient context is the creator's.
     protected override ActorCell NewActorCell(ActorSystemImpl system, IInternalActorRef self, Props props, MessageDispatcher dispatcher, IInternalActorRef supervisor) =>
-        _cell = new ContextActorCell(system, self, props, dispatcher, supervisor, Propagation.CaptureUntraced());
+        _cell = new ContextActorCell(system, self, props, dispatcher, supervisor, ContextCapture.Untraced());
 
-    /// <summary>The actor's cell once it exists: it keeps the carrier of the actor's last send (see <see cref="Propagation.Carry"/>).</summary>
+    /// <summary>The actor's cell once it exists: it keeps the carrier of the actor's last send (see <see cref="MessageWithContext.Carry"/>).</summary>
     internal ContextActorCell? ContextCell => _cell;
 
     protected override void TellInternal(object message, IActorRef sender)
@@ -34,7 +34,7 @@ internal sealed class ContextLocalActorRef : LocalActorRef, IContextAwareRef
         // LocalActorRef's own TellInternal is `cell.SendMessage(sender, message)` through a field typed ActorCell: a
         // virtual call site shared with every plain actor system in the process, where the JIT's profile-guided
         // devirtualization can favour only one cell type. Our cell's type is sealed, so this call is direct.
-        var carrier = Propagation.Carry(message, sender);
+        var carrier = MessageWithContext.Carry(message, sender);
         if (!_runsOnCallerThread)
         {
             _cell!.SendMessage(carrier!, message);

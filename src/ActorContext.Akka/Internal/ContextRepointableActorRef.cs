@@ -8,7 +8,7 @@ namespace ActorContext.Akka.Internal;
 /// <summary>
 /// A top-level actor's ref (created asynchronously). Messages told before the actor has started wait in an
 /// <c>UnstartedCell</c> and are replayed later from the guardian's thread, so they must be wrapped here, at the
-/// sender (see <see cref="ContextSender"/>), not when they reach the mailbox.
+/// sender (see <see cref="SenderSlotCarrier"/>), not when they reach the mailbox.
 /// </summary>
 internal sealed class ContextRepointableActorRef : RepointableActorRef, IContextAwareRef
 {
@@ -20,7 +20,7 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
     public ContextRepointableActorRef(ActorSystemImpl system, Props props, MessageDispatcher dispatcher, MailboxType mailboxType, IInternalActorRef supervisor, ActorPath path)
         : base(system, props, dispatcher, mailboxType, supervisor, path)
     {
-        _creationContext = Propagation.CaptureUntraced();
+        _creationContext = ContextCapture.Untraced();
         _mailboxType = mailboxType;
         _runsOnCallerThread = CallerThreadGuard.RunsOnCallerThread(dispatcher);
     }
@@ -33,12 +33,12 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
         return cell;
     }
 
-    /// <summary>The actor's cell once it exists: it keeps the carrier of the actor's last send (see <see cref="Propagation.Carry"/>).</summary>
+    /// <summary>The actor's cell once it exists: it keeps the carrier of the actor's last send (see <see cref="MessageWithContext.Carry"/>).</summary>
     internal ContextActorCell? ContextCell => _cell;
 
     protected override void TellInternal(object message, IActorRef sender)
     {
-        var carrier = Propagation.Carry(message, sender);
+        var carrier = MessageWithContext.Carry(message, sender);
         if (!_runsOnCallerThread)
         {
             SendToUnderlying(message, carrier!);

@@ -25,7 +25,7 @@ internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
         : base(config, log)
     {
         // Every propagating system has this scheduler: from now on, notice when tracing starts being used.
-        TraceCarrier.Watch();
+        TraceCapture.Watch();
         var innerType = config.GetString(InnerImplementationPath, string.Empty);
         if (string.IsNullOrWhiteSpace(innerType))
         {

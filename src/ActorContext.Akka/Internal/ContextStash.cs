@@ -46,7 +46,7 @@ internal sealed class ContextStash(IStash inner, ContextActorCell cell) : IStash
     public void UnstashAll(Func<Envelope, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        inner.UnstashAll(envelope => predicate(envelope.Message is ContextEnvelope wrapped ? new Envelope(wrapped.Message, envelope.Sender) : envelope));
+        inner.UnstashAll(envelope => predicate(MessageWithContext.Bare(envelope)));
     }
 
     public IEnumerable<Envelope> ClearStash() => inner.ClearStash();

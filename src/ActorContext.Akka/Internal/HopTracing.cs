@@ -70,7 +70,7 @@ internal static class HopTracing
             var hop = s_source.CreateActivity(SpanName(message), ActivityKind.Consumer, parent, tags);
             if (hop is not null)
             {
-                TraceCarrier.CopyBaggage(trace, hop);
+                TraceCapture.CopyBaggage(trace, hop);
                 hop.Start();
                 return new Hop(entry, previous, hop);
             }
@@ -96,7 +96,7 @@ internal static class HopTracing
             return new Hop(entry, previous, null);
         }
 
-        return new Hop(entry, previous, TraceCarrier.CreateStandIn(trace, StandInName).Start());
+        return new Hop(entry, previous, TraceCapture.CreateStandIn(trace, StandInName).Start());
     }
 
     /// <summary>Records a failed Receive on the hop's span.</summary>

@@ -13,22 +13,37 @@ internal static class ScheduledContext
 {
     /// <summary>A one-off tell: a buffering actor's re-send through the scheduler keeps the context the message arrived with.</summary>
     internal static void CaptureOnce(ref ICanTell receiver, ref object message) =>
-        Capture(ref receiver, ref message, Propagation.ContextFor(message));
+        Capture(ref receiver, ref message, ContextCapture.For(message));
 
     internal static void CaptureRepeating(ref ICanTell receiver, ref object message) =>
-        Capture(ref receiver, ref message, Propagation.CaptureUntraced());
+        Capture(ref receiver, ref message, ContextCapture.Untraced());
 
-    internal static Action CaptureOnce(Action action) => Capture(action, Propagation.Capture());
+    internal static Action CaptureOnce(Action action) => Capture(action, ContextCapture.Current());
 
-    internal static Action CaptureRepeating(Action action) => Capture(action, Propagation.CaptureUntraced());
+    internal static Action CaptureRepeating(Action action) => Capture(action, ContextCapture.Untraced());
 
-    internal static IRunnable CaptureOnce(IRunnable action) => Capture(action, Propagation.Capture());
+    internal static IRunnable CaptureOnce(IRunnable action) => Capture(action, ContextCapture.Current());
 
-    internal static IRunnable CaptureRepeating(IRunnable action) => Capture(action, Propagation.CaptureUntraced());
+    internal static IRunnable CaptureRepeating(IRunnable action) => Capture(action, ContextCapture.Untraced());
 
     /// <summary>The inner scheduler is called with flow suppressed: a worker it starts must not keep the first caller's context.</summary>
     internal static AsyncFlowControl SuppressFlow() =>
         ExecutionContext.IsFlowSuppressed() ? default : ExecutionContext.SuppressFlow();
+
+    /// <summary>Runs <paramref name="action"/> under <paramref name="context"/> and puts back what was current.</summary>
+    internal static void RunIn(ContextSnapshot? context, Action action)
+    {
+        var previous = ContextSnapshot.Current;
+        ContextSnapshot.Restore(context);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            ContextSnapshot.Restore(previous);
+        }
+    }
 
     private static void Capture(ref ICanTell receiver, ref object message, ContextSnapshot? context)
     {
@@ -39,7 +54,7 @@ internal static class ScheduledContext
 
         if (receiver is IContextAwareRef)
         {
-            message = Propagation.Wrap(message, context);
+            message = MessageWithContext.Wrap(message, context);
         }
         else
         {
@@ -48,7 +63,7 @@ internal static class ScheduledContext
     }
 
     private static Action Capture(Action action, ContextSnapshot? context) =>
-        context is null || context.IsEmpty ? action : () => Propagation.RunIn(context, action);
+        context is null || context.IsEmpty ? action : () => RunIn(context, action);
 
     private static IRunnable Capture(IRunnable runnable, ContextSnapshot? context) =>
         context is null || context.IsEmpty ? runnable : new ContextRestoringRunnable(runnable, context);
@@ -56,12 +71,12 @@ internal static class ScheduledContext
     /// <summary>Tells a receiver that cannot unwrap (a temp Ask actor, a selection, a remote ref) under the captured context.</summary>
     private sealed class ContextRestoringReceiver(ICanTell receiver, ContextSnapshot context) : ICanTell
     {
-        public void Tell(object message, IActorRef sender) => Propagation.RunIn(context, () => receiver.Tell(message, sender));
+        public void Tell(object message, IActorRef sender) => RunIn(context, () => receiver.Tell(message, sender));
     }
 
     private sealed class ContextRestoringRunnable(IRunnable runnable, ContextSnapshot context) : IRunnable
     {
-        public void Run() => Propagation.RunIn(context, runnable.Run);
+        public void Run() => RunIn(context, runnable.Run);
 
 #if NET6_0_OR_GREATER
         public void Execute() => Run();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorContext.Akka.Internal;
 
 namespace ActorContext.Streams.Internal;
 
@@ -24,7 +25,7 @@ internal static class ElementTrace
     /// <summary>Makes the trace of <paramref name="context"/> (or none) current, when the current Activity is another trace.</summary>
     internal static Entered Enter(ContextSnapshot? context)
     {
-        if (!TraceCarrier.InUse)
+        if (!TraceCapture.InUse)
         {
             return default;
         }
@@ -53,7 +54,7 @@ internal static class ElementTrace
             return new Entered(true, current, null);
         }
 
-        var standIn = TraceCarrier.CreateStandIn(trace, StandInName).Start();
+        var standIn = TraceCapture.CreateStandIn(trace, StandInName).Start();
         return new Entered(true, current, standIn);
     }
 

@@ -9,7 +9,7 @@ namespace ActorContext.Akka.Tests;
 /// <c>CurrentMessage</c> and the real sender as <c>Sender</c>, and one carrier serves every message a sender sends under
 /// one context.
 /// </summary>
-public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(output)
+public class SenderSlotCarrierTests(ITestOutputHelper output) : PropagationTestKit(output)
 {
     private sealed record Ping(int N);
 
@@ -54,23 +54,23 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
         long allocated = -1;
         IActorRef? first = null, second = null, otherContext = null;
 
-        // A thread outside any actor, sending with no sender (an edge): the snapshot keeps the carrier.
+        // A thread outside any actor, sending with no sender (an edge): one carrier per context (NoSenderCarriers).
         await Task.Run(() =>
         {
             WithId("one", () =>
             {
-                first = Propagation.Carry(new Ping(3), ActorRefs.NoSender);
-                second = Propagation.Carry(new Ping(4), ActorRefs.NoSender);
+                first = MessageWithContext.Carry(new Ping(3), ActorRefs.NoSender);
+                second = MessageWithContext.Carry(new Ping(4), ActorRefs.NoSender);
                 for (var i = 0; i < 100; i++)
                 {
-                    Propagation.Carry(new Ping(i), ActorRefs.NoSender); // warm up (tiered JIT)
+                    MessageWithContext.Carry(new Ping(i), ActorRefs.NoSender); // warm up (tiered JIT)
                 }
 
                 var message = new Ping(5);
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 for (var i = 0; i < 10_000; i++)
                 {
-                    if (!ReferenceEquals(Propagation.Carry(message, ActorRefs.NoSender), first))
+                    if (!ReferenceEquals(MessageWithContext.Carry(message, ActorRefs.NoSender), first))
                     {
                         throw new InvalidOperationException("a new carrier");
                     }
@@ -78,13 +78,13 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
 
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             });
-            WithId("two", () => otherContext = Propagation.Carry(new Ping(7), ActorRefs.NoSender));
+            WithId("two", () => otherContext = MessageWithContext.Carry(new Ping(7), ActorRefs.NoSender));
         });
 
-        Assert.Null(Assert.IsType<ContextSender>(first).Sender);
+        Assert.Null(Assert.IsType<SenderSlotCarrier>(first).Sender);
         Assert.Same(first, second);
         Assert.Equal(0, allocated);
-        Assert.NotSame(first, Assert.IsType<ContextSender>(otherContext));
+        Assert.NotSame(first, Assert.IsType<SenderSlotCarrier>(otherContext));
     }
 
     [Fact]
@@ -118,9 +118,9 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
             return MessageContext.CopyCurrent();
         });
         IActorRef? here = null, elsewhere = null;
-        flow.Run(() => here = Propagation.Carry(new Ping(8), ActorRefs.NoSender));
-        Task.Run(() => flow.Run(() => elsewhere = Propagation.Carry(new Ping(9), ActorRefs.NoSender))).Wait();
-        Assert.IsType<ContextSender>(here);
+        flow.Run(() => here = MessageWithContext.Carry(new Ping(8), ActorRefs.NoSender));
+        Task.Run(() => flow.Run(() => elsewhere = MessageWithContext.Carry(new Ping(9), ActorRefs.NoSender))).Wait();
+        Assert.IsType<SenderSlotCarrier>(here);
         return (new WeakReference(payload), ReferenceEquals(here, elsewhere));
     }
 
@@ -133,11 +133,11 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
 
         WithId("foreign", () =>
         {
-            first = Propagation.Carry(new Ping(8), ActorRefs.Nobody);
-            second = Propagation.Carry(new Ping(9), ActorRefs.Nobody);
+            first = MessageWithContext.Carry(new Ping(8), ActorRefs.Nobody);
+            second = MessageWithContext.Carry(new Ping(9), ActorRefs.Nobody);
         });
 
-        Assert.Same(ActorRefs.Nobody, Assert.IsType<ContextSender>(first).Sender);
+        Assert.Same(ActorRefs.Nobody, Assert.IsType<SenderSlotCarrier>(first).Sender);
         Assert.NotSame(first, second);
     }
 
@@ -148,15 +148,15 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
     {
         protected override void OnReceive(object message)
         {
-            var first = Propagation.Carry(new Ping(10), Self);
-            var second = Propagation.Carry(new Ping(11), Self);
+            var first = MessageWithContext.Carry(new Ping(10), Self);
+            var second = MessageWithContext.Carry(new Ping(11), Self);
             var cell = Self switch
             {
                 ContextRepointableActorRef repointable => repointable.ContextCell,
                 ContextLocalActorRef local => local.ContextCell,
                 _ => null,
             };
-            Sender.Tell(new Report(ReferenceEquals(first, second) && first is ContextSender, ReferenceEquals(cell?.Carrier, first)));
+            Sender.Tell(new Report(ReferenceEquals(first, second) && first is SenderSlotCarrier, ReferenceEquals(cell?.Carrier, first)));
         }
     }
 
@@ -351,16 +351,35 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
     }
 
     [Fact]
+    public void ToString_CountsOnlyTheEntriesUsersSee_NotTheDeadline()
+    {
+        var sender = CreateTestProbe().Ref;
+        object? carrier = null, envelope = null;
+
+        WithId("shown", () =>
+        {
+            using (FlowDeadline.WithTimeout(TimeSpan.FromMinutes(1)))
+            {
+                carrier = MessageWithContext.Carry(new Ping(19), sender);
+                envelope = MessageWithContext.Wrap(new Ping(19), sender);
+            }
+        });
+
+        Assert.EndsWith("(with context of 1 entries)", carrier!.ToString());
+        Assert.EndsWith("(with context of 1 entries)", envelope!.ToString());
+    }
+
+    [Fact]
     public void Carry_EmptyContextOrCarrierAlready_ReturnsTheSenderItself()
     {
         var sender = CreateTestProbe().Ref;
         IActorRef? empty = null, carried = null, again = null;
 
-        new MessageContext().Run(() => empty = Propagation.Carry(new Ping(20), sender));
+        new MessageContext().Run(() => empty = MessageWithContext.Carry(new Ping(20), sender));
         WithId("x", () =>
         {
-            carried = Propagation.Carry(new Ping(21), sender);
-            again = Propagation.Carry(new Ping(22), carried);
+            carried = MessageWithContext.Carry(new Ping(21), sender);
+            again = MessageWithContext.Carry(new Ping(22), carried);
         });
 
         Assert.Same(sender, empty);
@@ -368,13 +387,13 @@ public class ContextSenderTests(ITestOutputHelper output) : PropagationTestKit(o
     }
 
     [Fact]
-    public void ContextSender_SeenOutsideTheCell_BehavesAsTheRealSender()
+    public void Carrier_SeenOutsideTheCell_BehavesAsTheRealSender()
     {
         var probe = CreateTestProbe();
         IActorRef? carrier = null;
-        WithId("leak", () => carrier = Propagation.Carry(new Ping(30), probe.Ref));
+        WithId("leak", () => carrier = MessageWithContext.Carry(new Ping(30), probe.Ref));
 
-        Assert.IsType<ContextSender>(carrier);
+        Assert.IsType<SenderSlotCarrier>(carrier);
         Assert.Equal(probe.Ref.Path, carrier!.Path);
         Assert.True(carrier.Equals(probe.Ref));
         Assert.True(probe.Ref.Equals(carrier));

@@ -11,8 +11,8 @@ namespace ActorContext.Akka.Internal;
 /// <para>
 /// Akka's <see cref="Envelope"/> is a struct of (message, sender) with no room for a context. Wrapping the message costs
 /// an object per message; putting the context in the sender slot costs an object per (sender, context) pair, which the
-/// sending actor's cell (or, with no sender, the snapshot) keeps and reuses, so a flow of messages from one sender under one
-/// context allocates nothing per message. The user's message reaches Akka untouched: its own type decides
+/// sending actor's cell (or, with no sender, <see cref="NoSenderCarriers"/>) keeps and reuses, so a flow of messages
+/// from one sender under one context allocates nothing per message. The user's message reaches Akka untouched: its own type decides
 /// receive-timeout and auto-receive handling, and <c>CurrentMessage</c> is the message itself.
 /// </para>
 /// <para>
@@ -22,9 +22,9 @@ namespace ActorContext.Akka.Internal;
 /// it behaves as the real sender (tells, path, equality and ordering are delegated).
 /// </para>
 /// </remarks>
-internal sealed class ContextSender : IActorRef
+internal sealed class SenderSlotCarrier : IActorRef
 {
-    internal ContextSender(IActorRef? sender, ContextSnapshot context)
+    internal SenderSlotCarrier(IActorRef? sender, ContextSnapshot context)
     {
         Sender = sender;
         Context = context;
@@ -43,20 +43,18 @@ internal sealed class ContextSender : IActorRef
 
     public void Tell(object message, IActorRef sender) => Real.Tell(message, sender);
 
-    public bool Equals(IActorRef? other) => Real.Equals(other is ContextSender carrier ? carrier.Real : other);
+    public bool Equals(IActorRef? other) => Real.Equals(other is SenderSlotCarrier carrier ? carrier.Real : other);
 
     public override bool Equals(object? obj) => obj is IActorRef other && Equals(other);
 
     public override int GetHashCode() => Real.GetHashCode();
 
-    public int CompareTo(IActorRef? other) => Real.CompareTo(other is ContextSender carrier ? carrier.Real : other);
+    public int CompareTo(IActorRef? other) => Real.CompareTo(other is SenderSlotCarrier carrier ? carrier.Real : other);
 
     public int CompareTo(object? obj) => obj is IActorRef other ? CompareTo(other) : Real.CompareTo(obj);
 
     public ISurrogate ToSurrogate(ActorSystem system) => Real.ToSurrogate(system);
 
-    public override string ToString() => $"{Real} (with context of {Context.Count} entries)";
+    public override string ToString() => $"{Real} (with context of {Context.VisibleCount} entries)";
 
-    /// <summary>The sender behind <paramref name="sender"/>, which may be a carrier.</summary>
-    internal static IActorRef? RealSender(IActorRef? sender) => sender is ContextSender carrier ? carrier.Sender : sender;
 }

@@ -6,20 +6,36 @@ using Akka.Event;
 
 namespace ActorContext.Akka.Internal;
 
-/// <summary>The capture side of propagation, shared by every context-aware ref and the scheduler.</summary>
-internal static class Propagation
+/// <summary>
+/// A message plus its context: the two forms it travels in and every conversion between them and the bare message.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Locally a message travels bare, its context in the envelope's sender slot (<see cref="SenderSlotCarrier"/>, made by
+/// <see cref="Carry"/>): an object per (sender, context) pair rather than per message. Where the sender slot cannot
+/// carry it — the scheduler, another node, a stash — the message is wrapped in a <see cref="ContextEnvelope"/>
+/// (<see cref="Wrap(object, ContextSnapshot)"/>, the one place that decides whether a message may be wrapped). The
+/// receiving cell takes either form apart (<see cref="Unwrap"/>); dead letters, stash filters and remote refs see the
+/// bare message and the real sender (<see cref="RealSender"/>, <see cref="ForDeadLetters"/>, <see cref="Bare"/>).
+/// </para>
+/// <para>
+/// Auto-received messages (PoisonPill, Kill, Identify, Terminated, ActorSelectionMessage), receive timeouts, dead
+/// letters and envelopes made elsewhere (the scheduler, the remote serializer) pass unchanged.
+/// </para>
+/// </remarks>
+internal static class MessageWithContext
 {
     /// <summary>
     /// The sender to hand Akka for a local tell of <paramref name="message"/>: <paramref name="sender"/> itself when the
-    /// current context is empty or the message must reach Akka as it is, else a <see cref="ContextSender"/> carrying
+    /// current context is empty or the message must reach Akka as it is, else a <see cref="SenderSlotCarrier"/> carrying
     /// the context next to it. The message is never changed.
     /// </summary>
     /// <remarks>
     /// Capture is one read of the thread's ExecutionContext or of the AsyncLocal; the snapshot is immutable and shared,
-    /// never copied. The carrier for a (sender, context) pair is kept by the sending actor's cell, or by the snapshot for
-    /// sends with no sender (see <see cref="CarrierFor"/>), so consecutive messages from one sender under one context
-    /// allocate nothing. A
-    /// message already travelling with a carrier as its sender (passed on by Akka from an envelope) keeps it.
+    /// never copied. The carrier for a (sender, context) pair is kept by the sending actor's cell, or for sends with no
+    /// sender by <see cref="NoSenderCarriers"/> (see <see cref="CarrierFor"/>), so consecutive messages from one sender
+    /// under one context allocate nothing. A message already travelling with a carrier as its sender (passed on by Akka
+    /// from an envelope) keeps it.
     /// Auto-received messages (PoisonPill, Kill, Identify, Terminated, ActorSelectionMessage), receive timeouts, dead
     /// letters and envelopes made elsewhere (the scheduler, the remote serializer) pass unchanged.
     /// </remarks>
@@ -34,7 +50,7 @@ internal static class Propagation
         // straight to the lookup.
         var cell = CellOf(sender);
         var cached = cell?.Carrier;
-        if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCarrier.InUse)
+        if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCapture.InUse)
         {
             var thread = ExecutionContext.Capture();
             if (ContextSnapshot.IsEmptyExecutionContext(thread) && cell!.RestartContext is null)
@@ -57,7 +73,7 @@ internal static class Propagation
     /// <param name="cell">The cell behind <paramref name="sender"/> (<see cref="CellOf"/>), already found by the caller.</param>
     private static IActorRef? CarryLooked(object message, IActorRef? sender, ContextActorCell? cell)
     {
-        var context = ContextFor(message);
+        var context = ContextCapture.For(message);
         if ((context is null || context.IsEmpty) && cell?.RestartContext is { } restart && ReferenceEquals(cell, InternalCurrentActorCellKeeper.Current))
         {
             // PreRestart runs in a mailbox run of its own, with nothing current: what it sends (a retry of the failed
@@ -65,7 +81,7 @@ internal static class Propagation
             context = restart;
         }
 
-        if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(ContextSender)))
+        if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(SenderSlotCarrier)))
         {
             return sender;
         }
@@ -79,24 +95,23 @@ internal static class Propagation
     /// </summary>
     /// <remarks>
     /// One slot per actor, filled by its own sends naming it as sender (from Receive); for sends with no sender (an edge)
-    /// the carrier depends on the context alone and is kept by the snapshot itself. Any other sender (a forward's
+    /// the carrier depends on the context alone (see <see cref="NoSenderCarriers"/>). Any other sender (a forward's
     /// original sender, a temporary ask ref) gets a new carrier, so no cache keeps a ref it does not own. Slots are read
     /// and written without locks: carriers are immutable and one is reused only when both its references match, so a
     /// lost or stale write costs an allocation, never a wrong context. An actor's slot keeps its last carrier, so an
     /// actor holds the context of its last send until its next one or until it is stopped.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ContextSender CarrierFor(IActorRef? sender, ContextActorCell? cell, ContextSnapshot context)
+    private static SenderSlotCarrier CarrierFor(IActorRef? sender, ContextActorCell? cell, ContextSnapshot context)
     {
         if (sender is null)
         {
-            // No thread-static: the snapshot keeps it, and it lives exactly as long as the snapshot does.
-            return context.NoSenderCarrier is ContextSender kept ? kept : NewNoSenderCarrier(context);
+            return NoSenderCarriers.For(context);
         }
 
         if (cell is null)
         {
-            return new ContextSender(sender, context);
+            return new SenderSlotCarrier(sender, context);
         }
 
         var cached = cell.Carrier;
@@ -105,7 +120,7 @@ internal static class Propagation
             return cached;
         }
 
-        var carrier = new ContextSender(sender, context);
+        var carrier = new SenderSlotCarrier(sender, context);
 
         // Kept only by the actor's own sends: a forward or an edge naming it as sender must not leave another
         // context in its slot (a thread-static read, on a miss only).
@@ -135,15 +150,6 @@ internal static class Propagation
         return sender.GetType() == typeof(ContextRepointableActorRef) ? Unsafe.As<ContextRepointableActorRef>(sender).ContextCell : null;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ContextSender NewNoSenderCarrier(ContextSnapshot context)
-    {
-        // Racing senders may each make one; the last write stays, and every one of them carries the same context.
-        var carrier = new ContextSender(null, context);
-        context.NoSenderCarrier = carrier;
-        return carrier;
-    }
-
     /// <summary>
     /// <paramref name="message"/> wrapped with the current context (or the one <paramref name="sender"/> carries), for a
     /// ref whose messages leave this process and so cannot use the sender slot; unchanged when there is no context.
@@ -160,17 +166,9 @@ internal static class Propagation
             return ReferenceEquals(frozen, envelope.Context) ? envelope : ContextEnvelope.Create(envelope.Message, frozen);
         }
 
-        var context = sender is ContextSender carrier ? carrier.Context : ContextFor(message);
+        var context = sender is SenderSlotCarrier carrier ? carrier.Context : ContextCapture.For(message);
         return context is null || context.IsEmpty ? message : Wrap(message, FlowDeadline.FreezeForWire(context));
     }
-
-    /// <summary>
-    /// The context <paramref name="message"/> is sent with now: the one a buffering actor remembers for it, else the
-    /// current one (see <see cref="Capture"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ContextSnapshot? ContextFor(object message) =>
-        RememberedContexts.AnyRemembering && RememberedContexts.TryRecall(message, out var remembered) ? remembered : Capture();
 
     /// <summary>Wraps <paramref name="message"/> with a non-empty <paramref name="context"/>, unless its type must reach Akka bare.</summary>
     internal static object Wrap(object message, ContextSnapshot context)
@@ -178,8 +176,8 @@ internal static class Propagation
         var kind = KindOf(message);
         return kind switch
         {
-            WrapKind.Wrap => new ContextEnvelope(message, context),
-            WrapKind.WrapNotInfluencing => new ContextEnvelope.NotInfluencingReceiveTimeout(message, context),
+            WrapKind.Wrap => ContextEnvelope.Create(message, context, influencesReceiveTimeout: true),
+            WrapKind.WrapNotInfluencing => ContextEnvelope.Create(message, context, influencesReceiveTimeout: false),
 
             // Dead letters stay bare: Akka recognises a DeadLetter sent to a stopped subscriber by its type and drops
             // it; wrapped, it would become a dead letter again, be published again, and recurse without end.
@@ -233,24 +231,25 @@ internal static class Propagation
         return typeof(INotInfluenceReceiveTimeout).IsAssignableFrom(type) ? WrapKind.WrapNotInfluencing : WrapKind.Wrap;
     }
 
-    /// <summary>The context a message sent now carries: the current snapshot plus, once tracing is in use, the current Activity.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ContextSnapshot? Capture()
-    {
-        var context = ContextSnapshot.Current;
-        return TraceCarrier.InUse ? TraceCarrier.Attach(context) : context;
-    }
+    /// <summary>The sender behind <paramref name="sender"/>, which may be a carrier.</summary>
+    internal static IActorRef? RealSender(IActorRef? sender) => sender is SenderSlotCarrier carrier ? carrier.Sender : sender;
 
     /// <summary>
-    /// The context for something that outlives the current request — an actor's creation (its constructor, PreStart
-    /// and everything it schedules from there) or a repeating schedule: the current context without a trace, so a
-    /// long-lived actor or timer does not add to (and keep alive) the trace of the request that happened to start it.
+    /// What dead letters publish for <paramref name="message"/>, left in a stopped actor's mailbox as it was queued
+    /// (with a carrier for a sender, or wrapped): the user's message and its real sender, or
+    /// <paramref name="deadLetters"/> for none, as Akka's own envelopes show.
     /// </summary>
-    internal static ContextSnapshot? CaptureUntraced()
+    internal static object ForDeadLetters(object message, IActorRef deadLetters) => message switch
     {
-        var context = ContextSnapshot.Current;
-        return context?.Trace is null ? context : context.Without(TraceCarrier.Var);
-    }
+        DeadLetter { Message: ContextEnvelope envelope } dead => new DeadLetter(envelope.Message, RealSender(dead.Sender) ?? deadLetters, dead.Recipient),
+        DeadLetter { Sender: SenderSlotCarrier carrier } dead => new DeadLetter(dead.Message, RealSender(carrier) ?? deadLetters, dead.Recipient),
+        ContextEnvelope envelope => envelope.Message,
+        _ => message,
+    };
+
+    /// <summary><paramref name="envelope"/> as the actor's code sees it: the user's message, not the wrapper a stash keeps.</summary>
+    internal static Envelope Bare(Envelope envelope) =>
+        envelope.Message is ContextEnvelope wrapped ? new Envelope(wrapped.Message, envelope.Sender) : envelope;
 
     /// <summary>Splits a delivered message that came in a <see cref="ContextEnvelope"/> into the user's message and the context it carried.</summary>
     /// <remarks>
@@ -298,19 +297,4 @@ internal static class Propagation
     // Looked up by name because they are internal; should Akka rename them, the interface check above takes over.
     private static readonly nint s_scheduledTell = TypeKey.Of(typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsg"));
     private static readonly nint s_scheduledTellNoTimeout = TypeKey.Of(typeof(IScheduledTellMsg).Assembly.GetType("Akka.Actor.Scheduler.ScheduledTellMsgNoInfluenceReceiveTimeout"));
-
-    /// <summary>Runs <paramref name="action"/> under <paramref name="context"/> and puts back what was current.</summary>
-    internal static void RunIn(ContextSnapshot? context, Action action)
-    {
-        var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(context);
-        try
-        {
-            action();
-        }
-        finally
-        {
-            ContextSnapshot.Restore(previous);
-        }
-    }
 }
