@@ -17,7 +17,7 @@ public class PersistenceContextTrackerTests
     private static readonly ContextEnvelope Reply = new MessageContext().Run(() =>
     {
         Id.Set("the reply's");
-        return (ContextEnvelope)Propagation.Wrap(WriteMessagesSuccessful.Instance, global::Akka.Actor.ActorRefs.NoSender);
+        return (ContextEnvelope)MessageWithContext.Wrap(WriteMessagesSuccessful.Instance, global::Akka.Actor.ActorRefs.NoSender);
     });
 
     private sealed record Command(string Name);

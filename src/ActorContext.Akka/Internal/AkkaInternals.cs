@@ -8,7 +8,7 @@ namespace ActorContext.Akka.Internal;
 /// members of <see cref="ActorCell"/> reached with <c>UnsafeAccessor</c> (see <see cref="ContextActorCell"/>), the system
 /// message of async handlers and the internal router ref's constructor (see <see cref="LocalRefFactory"/>). Each has a
 /// canary test naming it, as have the scheduler's tell wrappers, which are not checked here because
-/// <see cref="Propagation"/> falls back to an interface check without them.
+/// <see cref="MessageWithContext"/> falls back to an interface check without them.
 /// </summary>
 /// <remarks>
 /// An <c>UnsafeAccessor</c> whose member is gone throws only when it is first called — in the middle of a message or
