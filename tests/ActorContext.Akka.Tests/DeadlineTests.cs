@@ -222,7 +222,7 @@ public class FlowDeadlineCoreTests
     [Fact]
     public void WithTimeout_Negative_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => FlowDeadline.WithTimeout(TimeSpan.FromMilliseconds(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlowDeadline.WithTimeout(TimeSpan.FromMilliseconds(-2)));
     }
 
     [Fact]
