@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -127,41 +126,5 @@ public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit
         await Task.WhenAll(from, repeat, tick).WaitAsync(Timeout);
 
         AssertNone(seen.Mismatches((where, _, id) => id == $"mat-{where}"));
-    }
-
-    [Fact]
-    public async Task FromTask_ElementOfATaskCompletedElsewhere_RunsUnderTheMaterializationContext()
-    {
-        var seen = new Sightings();
-        var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var done = Under("mat-task", () => Source.FromTask(completion.Task)
-            .Select(e => seen.Saw("task", e))
-            .RunWith(Sink.Ignore<int>(), Materializer));
-        await Task.Run(() =>
-        {
-            RequestId.Set("completer");
-            completion.SetResult(7);
-        });
-        await done.WaitAsync(Timeout);
-
-        AssertNone(seen.Mismatches((_, _, id) => id == "mat-task"));
-    }
-
-    [Fact]
-    public async Task Channel_WritesFromConcurrentCallers_NeverRunUnderAnotherElementsId()
-    {
-        var seen = new Sightings();
-        var (writer, done) = Under("mat-channel", () => Source.Channel<int>(Elements)
-            .Select(e => seen.Saw("channel", e))
-            .ToMaterialized(Sink.Ignore<int>(), Keep.Both)
-            .Run(Materializer));
-        await Task.Delay(200);
-
-        await OfferConcurrently(Elements, e => writer.WriteAsync(e).AsTask());
-        writer.Complete();
-        await done.WaitAsync(Timeout);
-
-        Assert.Equal(Elements, seen.Count("channel"));
-        AssertNone(seen.Mismatches((_, _, id) => id == "mat-channel"));
     }
 }

@@ -120,7 +120,7 @@ internal sealed class ShellTracker
             var outHandler = connection.OutHandler;
             if (outHandler is not null and not ContextOutHandler)
             {
-                connection.OutHandler = new ContextOutHandler(this, outHandler);
+                connection.OutHandler = new ContextOutHandler(this, connection, _upstream[connection.Id], outHandler);
             }
         }
 
@@ -241,6 +241,15 @@ internal sealed class ShellTracker
                 stage.Arrived(element, context);
                 break;
 
+            case StageKind.Batch:
+                stage.Arrived(element, context);
+                if (_downstreamOutlets[connection.Id] is [var outlet, ..] && IsNewPush(outlet, 0, pushingBefore))
+                {
+                    stage.Pushed(stage.KeepsNewest!(), Materialization);
+                }
+
+                break;
+
             case StageKind.AckSender:
                 // It added the element to its buffer and, if the actor had acknowledged, sent the oldest one.
                 stage.Arrived(element, context);
@@ -275,7 +284,7 @@ internal sealed class ShellTracker
             {
                 // One matcher serves both what callbacks brought and results pushed at once (see Handled).
                 stage.MatchCallbacks(matcher);
-                stage.Arrived(input.Event, context);
+                stage.Arrived(input.Event, stage.ContextOfCompleter && (context is null || context.IsEmpty) ? Materialization : context);
             }
         }
 

@@ -28,6 +28,13 @@ internal sealed class StageTracker
     private bool _groupStarted;
     private bool _groupMixed;
 
+    // Batch: the context of the newest element, kept apart because the stage may keep that element for its next push;
+    // and the context decided for what it pushed, until the stage downstream handles it.
+    private ContextSnapshot? _newestContext;
+    private bool _hasNewest;
+    private ContextSnapshot? _pushedContext;
+    private bool _pushed;
+
     internal StageTracker(StageKind kind, bool mayDrop, bool fedByCallbacks = false)
     {
         Kind = kind;
@@ -42,6 +49,35 @@ internal sealed class StageTracker
     internal bool FedByCallbacks { get; }
 
     internal StageKind Kind { get; private set; }
+
+    /// <summary>
+    /// A stage whose one element comes from a task (Source.FromTask): its pulls run with the execution context's flow
+    /// suppressed, so the continuation it registers runs under the context of the code that completed the task, and
+    /// a completion that brings no context gives the element the materialization context.
+    /// </summary>
+    internal bool ContextOfCompleter { get; init; }
+
+    /// <summary>
+    /// For a <see cref="StageKind.Batch"/> that pushed while handling an element: whether it holds an aggregate, which it
+    /// then began with that element (read right after the push; on a pull, the stage may complete and keep its last one).
+    /// </summary>
+    internal Func<bool>? KeepsNewest { get; init; }
+
+    /// <summary>For a <see cref="StageKind.Batch"/>: whether the stage holds the newest element back, to begin its next aggregate with it.</summary>
+    internal Func<bool>? HoldsNewest { get; init; }
+
+    /// <summary>
+    /// For a <see cref="StageKind.Batch"/> about to be pulled: the context of the element it holds back, which the pull
+    /// begins the next aggregate with (its seed function runs then); null when it holds none.
+    /// </summary>
+    internal ContextSnapshot? HeldBack(ContextSnapshot? materialization, out bool held)
+    {
+        held = _hasNewest && HoldsNewest!();
+        return held ? _newestContext : materialization;
+    }
+
+    /// <summary>For a <see cref="StageKind.Reads"/>: the context of a pushed element, given the materialization context.</summary>
+    internal Func<object, ContextSnapshot?, ContextSnapshot?>? ReadContext { get; init; }
 
     /// <summary>Whether the stage may drop elements it received (an overflow strategy that drops), so a match is checked for ambiguity.</summary>
     internal bool MayDrop { get; }
@@ -82,18 +118,59 @@ internal sealed class StageTracker
                 break;
 
             case StageKind.Group:
-                if (!_groupStarted)
+                AddToGroup(context);
+                break;
+
+            case StageKind.Batch:
+                if (_hasNewest)
                 {
-                    _groupStarted = true;
-                    _groupContext = context;
-                }
-                else if (!ReferenceEquals(_groupContext, context))
-                {
-                    _groupMixed = true;
+                    AddToGroup(_newestContext);
                 }
 
+                _hasNewest = true;
+                _newestContext = context;
                 break;
         }
+    }
+
+    private void AddToGroup(ContextSnapshot? context)
+    {
+        if (!_groupStarted)
+        {
+            _groupStarted = true;
+            _groupContext = context;
+        }
+        else if (!ReferenceEquals(_groupContext, context))
+        {
+            _groupMixed = true;
+        }
+    }
+
+    private ContextSnapshot? TakeGroup(ContextSnapshot? materialization)
+    {
+        var context = _groupStarted && !_groupMixed ? _groupContext : materialization;
+        _groupStarted = false;
+        _groupMixed = false;
+        _groupContext = null;
+        return context;
+    }
+
+    /// <summary>
+    /// A <see cref="StageKind.Batch"/> stage just pushed: decides the context of what it pushed, from the elements that
+    /// reached it since its last push, leaving out the newest when <paramref name="keptNewest"/> (the stage began its next
+    /// aggregate with it).
+    /// </summary>
+    internal void Pushed(bool keptNewest, ContextSnapshot? materialization)
+    {
+        if (_hasNewest && !keptNewest)
+        {
+            AddToGroup(_newestContext);
+            _hasNewest = false;
+            _newestContext = null;
+        }
+
+        _pushedContext = TakeGroup(materialization);
+        _pushed = true;
     }
 
     /// <summary>
@@ -116,11 +193,21 @@ internal sealed class StageTracker
                 return TakeHead();
 
             case StageKind.Group:
-                var context = _groupStarted && !_groupMixed ? _groupContext : materialization;
-                _groupStarted = false;
-                _groupMixed = false;
-                _groupContext = null;
-                return context;
+                return TakeGroup(materialization);
+
+            case StageKind.Batch:
+                if (!_pushed)
+                {
+                    return materialization;
+                }
+
+                var batch = _pushedContext;
+                _pushed = false;
+                _pushedContext = null;
+                return batch;
+
+            case StageKind.Reads:
+                return ReadContext!(pushed, materialization);
 
             default:
                 return materialization;
@@ -277,6 +364,11 @@ internal sealed class StageTracker
             "SelectAsyncUnordered" => new StageTracker(StageKind.Queue, true, fedByCallbacks: true),
             "SelectAsync" => new StageTracker(AkkaInternals.StopsOnFailure(logic) ? StageKind.Ordered : StageKind.Opaque, false),
             "Grouped" => new StageTracker(StageKind.Group, false),
+            "Batch" when AkkaInternals.StopsOnFailure(logic) && AkkaInternals.KeepsAggregate(logic) is { } keeps
+                    && AkkaInternals.KeepsPending(logic) is { } pending
+                => new StageTracker(StageKind.Batch, false) { KeepsNewest = keeps, HoldsNewest = pending },
+            "TaskSource" => new StageTracker(StageKind.Queue, false, fedByCallbacks: true) { ContextOfCompleter = true },
+            "ChannelSourceLogic" when ChannelReads.Track(logic) is { } read => new StageTracker(StageKind.Reads, false) { ReadContext = read },
             "ActorRefBackpressureSinkStage" when AkkaInternals.BufferCount(logic) is { } held
                 => new StageTracker(StageKind.AckSender, false) { Held = held },
             _ => new StageTracker(StageKind.Opaque, false),
