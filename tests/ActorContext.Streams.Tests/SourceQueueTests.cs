@@ -112,6 +112,33 @@ public class SourceQueueTests(ITestOutputHelper output)
         AssertNone(seen.NotOwnId());
     }
 
+    [Fact]
+    public async Task SourceActorRef_ToldBeforeTheStreamsActorsExist_EachElementRunsUnderItsOwnId()
+    {
+        var seen = new Sightings();
+        var held = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(HeldDispatcher));
+        await Source.Single(0).RunWith(Sink.Ignore<int>(), held).WaitAsync(Timeout); // the supervisor has started
+        using var gate = new ManualResetEventSlim(false);
+        using var blocked = new ManualResetEventSlim(false);
+        Sys.ActorOf(Props.Create(() => new Blocker(gate, blocked)).WithDispatcher(HeldDispatcher)).Tell("block");
+        Assert.True(blocked.Wait(Timeout), "the dispatcher was not held");
+
+        var (source, done) = Source.ActorRef<int>(Elements, OverflowStrategy.DropHead)
+            .Select(e => seen.Saw("select", e))
+            .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
+            .Run(held);
+        await OfferConcurrently(Elements, e =>
+        {
+            source.Tell(e);
+            return Task.CompletedTask;
+        });
+        Assert.True(seen.Count("select") == 0, "the stream ran before it was released: these elements were not told before it started");
+        gate.Set();
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("for-each") == Elements), Timeout);
+
+        AssertNone(seen.NotOwnId());
+    }
+
     private const string HeldDispatcher = "held-dispatcher";
 
     private sealed class Blocker : ReceiveActor
