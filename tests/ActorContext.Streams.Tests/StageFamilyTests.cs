@@ -110,7 +110,11 @@ public class StageFamilyTests(ITestOutputHelper output) : StreamContextTestKit(o
         {
             for (var e = 0; e < Elements; e++)
             {
-                RequestId.Set(RunId(e));
+                if (e % 3 == 0)
+                {
+                    RequestId.Set(RunId(e));
+                }
+
                 await queue.OfferAsync(e);
             }
         });
@@ -142,6 +146,43 @@ public class StageFamilyTests(ITestOutputHelper output) : StreamContextTestKit(o
         Assert.Equal(Elements, seen.Count("for-each"));
         Assert.Equal(0, seen.Count("aggregate"));
         AssertNone(seen.Mismatches((where, e, id) => where is "for-each" ? id == "materializer" : id == IdOf(e)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GroupedWithin_ElementsOfOneRequestOrAlternatingRuns_EachGroupRunsUnderItsElementsCommonIdOrTheMaterializationContext(bool alternating)
+    {
+        var seen = new Sightings();
+        var (queue, done) = Under("materializer", () => Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .GroupedWithin(4, TimeSpan.FromMilliseconds(20))
+            .Throttle(1, TimeSpan.FromMilliseconds(10), 1, ThrottleMode.Shaping)
+            .ToMaterialized(Sink.ForEach<IEnumerable<int>>(group => group.ToList().ForEach(e => seen.Saw("for-each-group", e))), Keep.Both)
+            .Run(Materializer));
+        await Task.Delay(200);
+
+        await Task.Run(async () =>
+        {
+            // One context per run (a request offering several elements), not one per element: a group's common
+            // context is the same context, not equal values set anew.
+            RequestId.Set("one");
+            for (var e = 0; e < Elements; e++)
+            {
+                if (alternating && e % 3 == 0)
+                {
+                    RequestId.Set(RunId(e));
+                }
+
+                await queue.OfferAsync(e);
+            }
+        });
+        queue.Complete();
+        await done.WaitAsync(Timeout);
+
+        Assert.Equal(Elements, seen.Count("for-each-group"));
+        AssertNone(seen.Mismatches((_, e, id) => alternating ? id == RunId(e) || id == "materializer" : id == "one"));
+
+        static string RunId(int e) => e / 3 % 2 == 0 ? "run-a" : "run-b";
     }
 
     private static Source<List<int>, ISourceQueueWithComplete<int>> Combine(Source<int, ISourceQueueWithComplete<int>> source, string stage, Sightings seen) =>

@@ -238,6 +238,7 @@ internal sealed class ShellTracker
             case StageKind.Queue:
             case StageKind.Ordered:
             case StageKind.Group:
+            case StageKind.Runs:
                 stage.Arrived(element, context);
                 break;
 

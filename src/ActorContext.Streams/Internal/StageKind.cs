@@ -24,6 +24,12 @@ internal enum StageKind : byte
     /// </summary>
     Batch,
 
+    /// <summary>
+    /// Pushes lists of the elements it received, in arrival order, each list the next run of them (GroupedWithin): the
+    /// list's common context, or the materialization context when they differ; checked element by element.
+    /// </summary>
+    Runs,
+
     /// <summary>Pushes what it read from a channel made by <see cref="ContextChannel"/>: the context each item was written under.</summary>
     Reads,
 

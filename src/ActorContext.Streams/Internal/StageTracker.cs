@@ -100,6 +100,7 @@ internal sealed class StageTracker
             case StageKind.Queue:
             case StageKind.Ordered:
             case StageKind.AckSender:
+            case StageKind.Runs:
                 if (_count == MaxRemembered)
                 {
                     GiveUp();
@@ -112,7 +113,7 @@ internal sealed class StageTracker
                 }
 
                 var tail = (_head + _count) & (_elements.Length - 1);
-                _elements[tail] = Kind == StageKind.Queue ? element : null;
+                _elements[tail] = Kind is StageKind.Queue or StageKind.Runs ? element : null;
                 _contexts[tail] = context;
                 _count++;
                 break;
@@ -209,6 +210,9 @@ internal sealed class StageTracker
             case StageKind.Reads:
                 return ReadContext!(pushed, materialization);
 
+            case StageKind.Runs:
+                return TakeRun(pushed, materialization);
+
             default:
                 return materialization;
         }
@@ -245,6 +249,39 @@ internal sealed class StageTracker
         _head = (_head + 1) & (_elements.Length - 1);
         _count--;
         return context;
+    }
+
+    /// <summary>
+    /// The context of a pushed list: the next elements remembered, one for each in the list and equal to it, share it.
+    /// Anything else means the stage's runs are not what this tracker thinks (an element it dropped): it gives up.
+    /// </summary>
+    private ContextSnapshot? TakeRun(object pushed, ContextSnapshot? materialization)
+    {
+        if (pushed is not System.Collections.ICollection run || run.Count > _count)
+        {
+            GiveUp();
+            return materialization;
+        }
+
+        var mask = _elements.Length - 1;
+        var i = 0;
+        foreach (var element in run)
+        {
+            if (!Same(_elements[(_head + i) & mask], element!))
+            {
+                GiveUp();
+                return materialization;
+            }
+
+            i++;
+        }
+
+        for (var taken = 0; taken < i; taken++)
+        {
+            AddToGroup(TakeHead());
+        }
+
+        return TakeGroup(materialization);
     }
 
     private ContextSnapshot? TakeMatching(object pushed, ContextSnapshot? materialization)
@@ -367,6 +404,7 @@ internal sealed class StageTracker
             "Batch" when AkkaInternals.StopsOnFailure(logic) && AkkaInternals.KeepsAggregate(logic) is { } keeps
                     && AkkaInternals.KeepsPending(logic) is { } pending
                 => new StageTracker(StageKind.Batch, false) { KeepsNewest = keeps, HoldsNewest = pending },
+            "GroupedWeightedWithin" => new StageTracker(StageKind.Runs, false),
             "TaskSource" => new StageTracker(StageKind.Queue, false, fedByCallbacks: true) { ContextOfCompleter = true },
             "ChannelSourceLogic" when ChannelReads.Track(logic) is { } read => new StageTracker(StageKind.Reads, false) { ReadContext = read },
             "ActorRefBackpressureSinkStage" when AkkaInternals.BufferCount(logic) is { } held
