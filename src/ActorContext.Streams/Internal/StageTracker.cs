@@ -257,31 +257,43 @@ internal sealed class StageTracker
     /// </summary>
     private ContextSnapshot? TakeRun(object pushed, ContextSnapshot? materialization)
     {
-        if (pushed is not System.Collections.ICollection run || run.Count > _count)
+        if (pushed is not System.Collections.ICollection run || run.Count > _count
+            || s_runCheckers.GetOrAdd(pushed.GetType(), RunChecker) is not { } matches
+            || !matches(pushed, _elements, _head, _elements.Length - 1))
         {
             GiveUp();
             return materialization;
         }
 
-        var mask = _elements.Length - 1;
-        var i = 0;
-        foreach (var element in run)
-        {
-            if (!Same(_elements[(_head + i) & mask], element!))
-            {
-                GiveUp();
-                return materialization;
-            }
-
-            i++;
-        }
-
-        for (var taken = 0; taken < i; taken++)
+        for (var taken = 0; taken < run.Count; taken++)
         {
             AddToGroup(TakeHead());
         }
 
         return TakeGroup(materialization);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object, object?[], int, int, bool>?> s_runCheckers = new();
+
+    // A List<T> is compared with the remembered (boxed) elements as T: no boxing of its items.
+    private static Func<object, object?[], int, int, bool>? RunChecker(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>)
+            ? typeof(StageTracker).GetMethod(nameof(RunMatches), System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                .MakeGenericMethod(type.GetGenericArguments()[0]).CreateDelegate<Func<object, object?[], int, int, bool>>()
+            : null;
+
+    private static bool RunMatches<T>(object pushed, object?[] elements, int head, int mask)
+    {
+        var run = (List<T>)pushed;
+        for (var i = 0; i < run.Count; i++)
+        {
+            if (elements[(head + i) & mask] is not T remembered || !EqualityComparer<T>.Default.Equals(remembered, run[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private ContextSnapshot? TakeMatching(object pushed, ContextSnapshot? materialization)
