@@ -139,6 +139,27 @@ public class TaskAndChannelSourceTests(ITestOutputHelper output) : StreamContext
     }
 
     [Fact]
+    public async Task ContextChannel_WritesWithAndWithoutAContext_EachUnderItsWritersContextOrNone()
+    {
+        var seen = new Sightings();
+        var channel = ContextChannel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
+        var done = Under("materializer", () => ChannelSource.FromReader(channel.Reader)
+            .Throttle(1, TimeSpan.FromMilliseconds(2), 1, ThrottleMode.Shaping)
+            .RunWith(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Materializer));
+        await Task.Delay(200);
+
+        // Odd elements are written by code with no context at all.
+        await Task.WhenAll(Enumerable.Range(0, Elements).Select(e => e % 2 == 0
+            ? Task.Run(() => Under(IdOf(e), () => channel.Writer.WriteAsync(e).AsTask()))
+            : Task.Run(() => new MessageContext().Run(() => channel.Writer.WriteAsync(e).AsTask()))));
+        channel.Writer.Complete();
+        await done.WaitAsync(Timeout);
+
+        Assert.Equal(Elements, seen.Count("for-each"));
+        AssertNone(seen.Mismatches((_, e, id) => id == (e % 2 == 0 ? IdOf(e) : "none")));
+    }
+
+    [Fact]
     public async Task ContextChannel_ReadOutsideAStream_ItemsArriveAndTheReadersContextStays()
     {
         var channel = ContextChannel.CreateBounded<int>(new BoundedChannelOptions(4));
