@@ -6,8 +6,9 @@ namespace ActorContext.Streams.Internal;
 /// <summary>Runs a stage's output handler (demand, cancellation) under the materialization context: no element is being handled.</summary>
 /// <remarks>
 /// Two kinds of stage need more around a pull: a Batch that pushes in answer to it decides there what it pushed (see
-/// <see cref="StageTracker.Pushed"/>) and seeds its next aggregate with the element it held back, and Source.FromTask registers its continuation there, with the flow of the
-/// execution context suppressed, so the continuation runs under the context of the code that completes the task.
+/// <see cref="StageTracker.Pushed"/>) and seeds its next aggregate with the element it held back; Source.FromTask
+/// registers its continuation there, with the flow of the execution context suppressed, so the continuation runs under
+/// the context of the code that completes the task.
 /// </remarks>
 internal sealed class ContextOutHandler(ShellTracker shell, GraphInterpreter.Connection connection, StageTracker? stage, IOutHandler inner) : IOutHandler
 {

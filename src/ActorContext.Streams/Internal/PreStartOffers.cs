@@ -49,8 +49,8 @@ internal static class PreStartOffers
         var argsField = notInitialized?.GetType().GetField("<Args>k__BackingField", Instance);
         if (argsField?.GetValue(notInitialized) is not IList { Count: 0 } args || args is IRemembering)
         {
-            // Offered to already (not ours to replace) or replaced already: a top-level interpreter is prepared when
-            // its ref is made and again when its cell is.
+            // Offered to already (not ours to replace) or replaced already: an interpreter with a repointable ref (as
+            // Akka.Streams makes them) is prepared when its ref is made and again when its cell is.
             return;
         }
 
