@@ -139,7 +139,7 @@ public class StageFamilyTests(ITestOutputHelper output) : StreamContextTestKit(o
                 list.Add(seen.Saw("aggregate", e));
                 return list;
             })
-            .Throttle(1, TimeSpan.FromMilliseconds(5), 1, ThrottleMode.Shaping)
+            .Throttle(1, TimeSpan.FromMilliseconds(20), 1, ThrottleMode.Shaping) // slower than the offers: the stage holds one back
             .SelectMany(list => list.Select(e => seen.Saw("after-batch", e)))
             .Select(e => e), e => e);
 
