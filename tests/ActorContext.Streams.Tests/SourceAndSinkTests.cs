@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -93,6 +92,46 @@ public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit
     }
 
     [Fact]
+    public async Task SinkActorRefWithAck_SlowAcknowledgementsWhileABurstWaitsInTheSinksBuffer_EachElementDeliveredUnderItsOwnId()
+    {
+        var seen = new Sightings();
+        var receiver = Sys.ActorOf(Props.Create(() => new SlowAcknowledger(seen)));
+        var queue = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
+            .To(Sink.ActorRefWithAck<int>(receiver, "init", "ack", "done"))
+            .Run(Materializer);
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e => queue.OfferAsync(e));
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("slow-acknowledger") == Elements), Timeout);
+
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task StreamMaterializedInsideAnotherRequest_SourceActorRefThroughAsyncAskAndAckSink_EveryStageUnderItsElementsId()
+    {
+        var seen = new Sightings();
+        var asked = Sys.ActorOf(Props.Create(() => new Recorder(seen, "ask-receiver", null)));
+        var receiver = Sys.ActorOf(Props.Create(() => new Recorder(seen, "sink-actor-ref-with-ack", "ack")));
+        var source = Under("materializer", () => Source.ActorRef<int>(Elements, OverflowStrategy.DropHead)
+            .Select(e => seen.Saw("select", e))
+            .Async()
+            .SelectAsync(4, e => asked.Ask<int>(e, Timeout))
+            .To(Sink.ActorRefWithAck<int>(receiver, "init", "ack", "done"))
+            .Run(Materializer));
+        await Task.Delay(200);
+
+        await OfferConcurrently(Elements, e =>
+        {
+            source.Tell(e);
+            return Task.CompletedTask;
+        });
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("sink-actor-ref-with-ack") == Elements), Timeout);
+
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
     public async Task StreamMaterializedInsideAnotherRequest_OfferedElements_RunUnderTheirOwnIdNotTheMaterializers()
     {
         var seen = new Sightings();
@@ -129,39 +168,17 @@ public class SourceAndSinkTests(ITestOutputHelper output) : StreamContextTestKit
         AssertNone(seen.Mismatches((where, _, id) => id == $"mat-{where}"));
     }
 
-    [Fact]
-    public async Task FromTask_ElementOfATaskCompletedElsewhere_RunsUnderTheMaterializationContext()
+    /// <summary>Records each element and acknowledges it a few milliseconds later, so the stream's next elements wait in the sink.</summary>
+    private sealed class SlowAcknowledger : ReceiveActor
     {
-        var seen = new Sightings();
-        var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var done = Under("mat-task", () => Source.FromTask(completion.Task)
-            .Select(e => seen.Saw("task", e))
-            .RunWith(Sink.Ignore<int>(), Materializer));
-        await Task.Run(() =>
+        public SlowAcknowledger(Sightings seen)
         {
-            RequestId.Set("completer");
-            completion.SetResult(7);
-        });
-        await done.WaitAsync(Timeout);
-
-        AssertNone(seen.Mismatches((_, _, id) => id == "mat-task"));
-    }
-
-    [Fact]
-    public async Task Channel_WritesFromConcurrentCallers_NeverRunUnderAnotherElementsId()
-    {
-        var seen = new Sightings();
-        var (writer, done) = Under("mat-channel", () => Source.Channel<int>(Elements)
-            .Select(e => seen.Saw("channel", e))
-            .ToMaterialized(Sink.Ignore<int>(), Keep.Both)
-            .Run(Materializer));
-        await Task.Delay(200);
-
-        await OfferConcurrently(Elements, e => writer.WriteAsync(e).AsTask());
-        writer.Complete();
-        await done.WaitAsync(Timeout);
-
-        Assert.Equal(Elements, seen.Count("channel"));
-        AssertNone(seen.Mismatches((_, _, id) => id == "mat-channel"));
+            Receive<int>(element =>
+            {
+                seen.Saw("slow-acknowledger", element);
+                Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(5), Sender, "ack", Self);
+            });
+            Receive<string>(_ => Sender.Tell("ack"));
+        }
     }
 }

@@ -74,11 +74,15 @@ public class SourceQueueTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task OfferAsync_BeforeTheStreamStarted_EachElementRunsUnderItsOwnId()
+    public async Task OfferAsync_BeforeTheStreamsActorExists_EachElementRunsUnderItsOwnId()
     {
-        // The stream runs on a one-thread dispatcher that a blocked actor holds: it cannot start until released, so
-        // every offer below is made before the stream started.
+        // Regression: a stream's actor is made on its supervisor's thread after Run returned, so offers could reach the
+        // stage before the library had seen the stream (they then ran under no ID). The supervisor and the stream run
+        // on a one-thread dispatcher that a blocked actor holds: every offer below is made before the stream's actor
+        // exists, let alone started.
         var seen = new Sightings();
+        var held = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(HeldDispatcher));
+        await Source.Single(0).RunWith(Sink.Ignore<int>(), held).WaitAsync(Timeout); // the supervisor has started
         using var gate = new ManualResetEventSlim(false);
         using var blocked = new ManualResetEventSlim(false);
         var blocker = Sys.ActorOf(Props.Create(() => new Blocker(gate, blocked)).WithDispatcher(HeldDispatcher));
@@ -88,8 +92,7 @@ public class SourceQueueTests(ITestOutputHelper output)
         var (queue, done) = Source.Queue<int>(Elements, OverflowStrategy.Backpressure)
             .Select(e => seen.Saw("select", e))
             .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
-            .WithAttributes(ActorAttributes.CreateDispatcher(HeldDispatcher))
-            .Run(Materializer);
+            .Run(held);
 
         var offered = new CountdownEvent(Elements);
         var offers = OfferConcurrently(Elements, e =>
@@ -106,6 +109,33 @@ public class SourceQueueTests(ITestOutputHelper output)
         await done.WaitAsync(Timeout);
 
         Assert.Equal(Elements, seen.Count("for-each"));
+        AssertNone(seen.NotOwnId());
+    }
+
+    [Fact]
+    public async Task SourceActorRef_ToldBeforeTheStreamsActorsExist_EachElementRunsUnderItsOwnId()
+    {
+        var seen = new Sightings();
+        var held = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(HeldDispatcher));
+        await Source.Single(0).RunWith(Sink.Ignore<int>(), held).WaitAsync(Timeout); // the supervisor has started
+        using var gate = new ManualResetEventSlim(false);
+        using var blocked = new ManualResetEventSlim(false);
+        Sys.ActorOf(Props.Create(() => new Blocker(gate, blocked)).WithDispatcher(HeldDispatcher)).Tell("block");
+        Assert.True(blocked.Wait(Timeout), "the dispatcher was not held");
+
+        var (source, done) = Source.ActorRef<int>(Elements, OverflowStrategy.DropHead)
+            .Select(e => seen.Saw("select", e))
+            .ToMaterialized(Sink.ForEach<int>(e => seen.Saw("for-each", e)), Keep.Both)
+            .Run(held);
+        await OfferConcurrently(Elements, e =>
+        {
+            source.Tell(e);
+            return Task.CompletedTask;
+        });
+        Assert.True(seen.Count("select") == 0, "the stream ran before it was released: these elements were not told before it started");
+        gate.Set();
+        await AwaitConditionAsync(() => Task.FromResult(seen.Count("for-each") == Elements), Timeout);
+
         AssertNone(seen.NotOwnId());
     }
 

@@ -23,6 +23,10 @@ internal sealed class ContextRepointableActorRef : RepointableActorRef, IContext
         _creationContext = ContextCapture.Untraced();
         _mailboxType = mailboxType;
         _runsOnCallerThread = CallerThreadGuard.RunsOnCallerThread(dispatcher);
+
+        // The cell is made later, on the parent's thread: a stream's interpreter is prepared here, before the
+        // materialization that creates it returns and its materialized value (a queue) can be offered to.
+        ReceiveHook.Prepare(props);
     }
 
     protected override ActorCell NewCell()

@@ -80,7 +80,7 @@ internal abstract class ReceiveHook
             ?.CreateDelegate<Action<object?[]?>>());
 
     /// <summary>
-    /// Called when an actor is created (on the creating thread, before its constructor runs): for a stream's
+    /// Called when an actor's ref or cell is made (on the creating thread, before its constructor runs): for a stream's
     /// interpreter, lets ActorContext.Streams see the stream before materialization returns and anything is offered.
     /// </summary>
     internal static void Prepare(Props props)

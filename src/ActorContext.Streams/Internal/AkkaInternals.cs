@@ -55,9 +55,17 @@ internal static class AkkaInternals
     internal static Func<object?, object, bool>? CallbackElementMatcher(object? evt) =>
         evt is null ? null : s_callbackMatchers.GetOrAdd(evt.GetType(), static type => Matcher(type));
 
-    private static Func<object?, object, bool>? Matcher(Type type)
+    private static Func<object?, object, bool>? Matcher(Type runtimeType)
     {
-        if (!type.IsGenericType)
+        // An async method's task is a subclass of Task<T>: match on the generic type it derives from.
+        var type = runtimeType;
+        while (type is not null && !(type.IsGenericType && type.GetGenericTypeDefinition().FullName is
+                   "Akka.Streams.Implementation.QueueSource`1+Offer`1" or "Akka.Util.Result`1" or "System.Threading.Tasks.Task`1"))
+        {
+            type = type.BaseType;
+        }
+
+        if (type is null)
         {
             return null;
         }
@@ -77,6 +85,10 @@ internal static class AkkaInternals
             case "Akka.Util.Result`1" when type.GetField("IsSuccess") is { } success && type.GetField("Value") is { } value:
                 element = Expression.Field(typed, value);
                 valid = Expression.Field(typed, success);
+                break;
+            case "System.Threading.Tasks.Task`1":
+                element = Expression.Property(typed, "Result");
+                valid = Expression.Property(typed, nameof(Task.IsCompletedSuccessfully));
                 break;
         }
 
@@ -116,6 +128,33 @@ internal static class AkkaInternals
     internal static bool StopsOnFailure(GraphStageLogic logic) =>
         logic.GetType().GetField("_decider", Instance)?.GetValue(logic) is Decider decider
         && decider == Deciders.StoppingDecider;
+
+    /// <summary>
+    /// For a Batch stage's logic: whether it holds an aggregate (read right after a push: it then began the next one with
+    /// the element it had kept back); null if that cannot be read.
+    /// </summary>
+    internal static Func<bool>? KeepsAggregate(GraphStageLogic logic) => OptionHasValue(logic, "_aggregate");
+
+    /// <summary>For a Batch stage's logic: whether it keeps an element back for its next aggregate; null if that cannot be read.</summary>
+    internal static Func<bool>? KeepsPending(GraphStageLogic logic) => OptionHasValue(logic, "_pending");
+
+    private static Func<bool>? OptionHasValue(GraphStageLogic logic, string field)
+    {
+        var read = s_optionReaders.GetOrAdd((logic.GetType(), field), static key =>
+        {
+            if (key.Type.GetField(key.Field, Instance) is not { } field || field.FieldType.GetProperty("HasValue") is not { } hasValue)
+            {
+                return null;
+            }
+
+            var parameter = Expression.Parameter(typeof(GraphStageLogic));
+            var body = Expression.Property(Expression.Field(Expression.Convert(parameter, key.Type), field), hasValue);
+            return Expression.Lambda<Func<GraphStageLogic, bool>>(body, parameter).Compile();
+        });
+        return read is null ? null : () => read(logic);
+    }
+
+    private static readonly ConcurrentDictionary<(Type Type, string Field), Func<GraphStageLogic, bool>?> s_optionReaders = new();
 
     /// <summary>Reads how many elements the stage logic keeps in its <c>_buffer</c> list; null if it has none.</summary>
     internal static Func<int>? BufferCount(GraphStageLogic logic) =>

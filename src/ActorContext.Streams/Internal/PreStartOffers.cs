@@ -10,10 +10,10 @@ namespace ActorContext.Streams.Internal;
 /// </summary>
 /// <remarks>
 /// <c>Run</c> returns before the stream's actor has started; Akka.Streams keeps the offers made until then in a list
-/// and replays them when the stage starts, on the actor's thread. When the actor is created (during
-/// materialization, before <c>Run</c> returns, so before any offer) that list is replaced by one that remembers the
-/// context of each offer and makes it current while the offer is replayed: the replayed callback is then sent to the
-/// actor under it, as an offer made after the start would be.
+/// and replays them when the stage starts, on the actor's thread. When the actor's ref is made (during
+/// materialization, before <c>Run</c> returns, so before any offer; its cell is made later, on the supervisor's thread)
+/// that list is replaced by one that remembers the context of each offer and makes it current while the offer is
+/// replayed: the replayed callback is then sent to the actor under it, as an offer made after the start would be.
 /// </remarks>
 internal static class PreStartOffers
 {
@@ -47,8 +47,10 @@ internal static class PreStartOffers
         var state = wrapper.GetField("_callbackState", Instance)?.GetValue(logic);
         var notInitialized = state?.GetType().GetProperty("Value")?.GetValue(state);
         var argsField = notInitialized?.GetType().GetField("<Args>k__BackingField", Instance);
-        if (argsField?.GetValue(notInitialized) is not IList { Count: 0 } args)
+        if (argsField?.GetValue(notInitialized) is not IList { Count: 0 } args || args is IRemembering)
         {
+            // Offered to already (not ours to replace) or replaced already: an interpreter with a repointable ref (as
+            // Akka.Streams makes them) is prepared when its ref is made and again when its cell is.
             return;
         }
 
@@ -61,8 +63,11 @@ internal static class PreStartOffers
         argsField.SetValue(notInitialized, Activator.CreateInstance(typeof(RememberingList<>).MakeGenericType(item)));
     }
 
+    /// <summary>Marks a list installed by <see cref="Replace"/>.</summary>
+    private interface IRemembering;
+
     /// <summary>A list that remembers the context current when each item was added and restores it while the item is enumerated.</summary>
-    private sealed class RememberingList<T> : IList<T>
+    private sealed class RememberingList<T> : IList<T>, IRemembering
     {
         private readonly List<(T Item, ContextSnapshot? Context)> _items = [];
 

@@ -120,7 +120,7 @@ internal sealed class ShellTracker
             var outHandler = connection.OutHandler;
             if (outHandler is not null and not ContextOutHandler)
             {
-                connection.OutHandler = new ContextOutHandler(this, outHandler);
+                connection.OutHandler = new ContextOutHandler(this, connection, _upstream[connection.Id], outHandler);
             }
         }
 
@@ -238,7 +238,17 @@ internal sealed class ShellTracker
             case StageKind.Queue:
             case StageKind.Ordered:
             case StageKind.Group:
+            case StageKind.Runs:
                 stage.Arrived(element, context);
+                break;
+
+            case StageKind.Batch:
+                stage.Arrived(element, context);
+                if (_downstreamOutlets[connection.Id] is [var outlet, ..] && IsNewPush(outlet, 0, pushingBefore))
+                {
+                    stage.Pushed(stage.KeepsNewest!(), Materialization);
+                }
+
                 break;
 
             case StageKind.AckSender:
@@ -275,7 +285,7 @@ internal sealed class ShellTracker
             {
                 // One matcher serves both what callbacks brought and results pushed at once (see Handled).
                 stage.MatchCallbacks(matcher);
-                stage.Arrived(input.Event, context);
+                stage.Arrived(input.Event, stage.ContextOfCompleter && (context is null || context.IsEmpty) ? Materialization : context);
             }
         }
 

@@ -19,6 +19,21 @@ internal enum StageKind : byte
     Group,
 
     /// <summary>
+    /// Pushes one element made of the elements that reached it since its last push, and may keep the newest one for the
+    /// next (Batch, Conflate): their common context, or the materialization context when they differ.
+    /// </summary>
+    Batch,
+
+    /// <summary>
+    /// Pushes lists of the elements it received, in arrival order, each list the next run of them (GroupedWithin): the
+    /// list's common context, or the materialization context when they differ; checked element by element.
+    /// </summary>
+    Runs,
+
+    /// <summary>Pushes what it read from a channel made by <see cref="ContextChannel"/>: the context each item was written under.</summary>
+    Reads,
+
+    /// <summary>
     /// A sink that keeps elements and tells them to an actor in arrival order, one per acknowledgement
     /// (Sink.ActorRefWithAck): the acknowledgement's handler runs under the context of the element it sends.
     /// </summary>

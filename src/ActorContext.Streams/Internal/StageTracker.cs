@@ -28,6 +28,13 @@ internal sealed class StageTracker
     private bool _groupStarted;
     private bool _groupMixed;
 
+    // Batch: the context of the newest element, kept apart because the stage may keep that element for its next push;
+    // and the context decided for what it pushed, until the stage downstream handles it.
+    private ContextSnapshot? _newestContext;
+    private bool _hasNewest;
+    private ContextSnapshot? _pushedContext;
+    private bool _pushed;
+
     internal StageTracker(StageKind kind, bool mayDrop, bool fedByCallbacks = false)
     {
         Kind = kind;
@@ -42,6 +49,35 @@ internal sealed class StageTracker
     internal bool FedByCallbacks { get; }
 
     internal StageKind Kind { get; private set; }
+
+    /// <summary>
+    /// A stage whose one element comes from a task (Source.FromTask): its pulls run with the execution context's flow
+    /// suppressed, so the continuation it registers runs under the context of the code that completed the task, and
+    /// a completion that brings no context gives the element the materialization context.
+    /// </summary>
+    internal bool ContextOfCompleter { get; init; }
+
+    /// <summary>
+    /// For a <see cref="StageKind.Batch"/> that pushed while handling an element: whether it holds an aggregate, which it
+    /// then began with that element (read right after the push; on a pull, the stage may complete and keep its last one).
+    /// </summary>
+    internal Func<bool>? KeepsNewest { get; init; }
+
+    /// <summary>For a <see cref="StageKind.Batch"/>: whether the stage holds the newest element back, to begin its next aggregate with it.</summary>
+    internal Func<bool>? HoldsNewest { get; init; }
+
+    /// <summary>
+    /// For a <see cref="StageKind.Batch"/> about to be pulled: the context of the element it holds back, which the pull
+    /// begins the next aggregate with (its seed function runs then); null when it holds none.
+    /// </summary>
+    internal ContextSnapshot? HeldBack(ContextSnapshot? materialization, out bool held)
+    {
+        held = _hasNewest && HoldsNewest!();
+        return held ? _newestContext : materialization;
+    }
+
+    /// <summary>For a <see cref="StageKind.Reads"/>: the context of a pushed element, given the materialization context.</summary>
+    internal Func<object, ContextSnapshot?, ContextSnapshot?>? ReadContext { get; init; }
 
     /// <summary>Whether the stage may drop elements it received (an overflow strategy that drops), so a match is checked for ambiguity.</summary>
     internal bool MayDrop { get; }
@@ -64,6 +100,7 @@ internal sealed class StageTracker
             case StageKind.Queue:
             case StageKind.Ordered:
             case StageKind.AckSender:
+            case StageKind.Runs:
                 if (_count == MaxRemembered)
                 {
                     GiveUp();
@@ -76,24 +113,65 @@ internal sealed class StageTracker
                 }
 
                 var tail = (_head + _count) & (_elements.Length - 1);
-                _elements[tail] = Kind == StageKind.Queue ? element : null;
+                _elements[tail] = Kind is StageKind.Queue or StageKind.Runs ? element : null;
                 _contexts[tail] = context;
                 _count++;
                 break;
 
             case StageKind.Group:
-                if (!_groupStarted)
+                AddToGroup(context);
+                break;
+
+            case StageKind.Batch:
+                if (_hasNewest)
                 {
-                    _groupStarted = true;
-                    _groupContext = context;
-                }
-                else if (!ReferenceEquals(_groupContext, context))
-                {
-                    _groupMixed = true;
+                    AddToGroup(_newestContext);
                 }
 
+                _hasNewest = true;
+                _newestContext = context;
                 break;
         }
+    }
+
+    private void AddToGroup(ContextSnapshot? context)
+    {
+        if (!_groupStarted)
+        {
+            _groupStarted = true;
+            _groupContext = context;
+        }
+        else if (!ReferenceEquals(_groupContext, context))
+        {
+            _groupMixed = true;
+        }
+    }
+
+    private ContextSnapshot? TakeGroup(ContextSnapshot? materialization)
+    {
+        var context = _groupStarted && !_groupMixed ? _groupContext : materialization;
+        _groupStarted = false;
+        _groupMixed = false;
+        _groupContext = null;
+        return context;
+    }
+
+    /// <summary>
+    /// A <see cref="StageKind.Batch"/> stage just pushed: decides the context of what it pushed, from the elements that
+    /// reached it since its last push, leaving out the newest when <paramref name="keptNewest"/> (the stage began its next
+    /// aggregate with it).
+    /// </summary>
+    internal void Pushed(bool keptNewest, ContextSnapshot? materialization)
+    {
+        if (_hasNewest && !keptNewest)
+        {
+            AddToGroup(_newestContext);
+            _hasNewest = false;
+            _newestContext = null;
+        }
+
+        _pushedContext = TakeGroup(materialization);
+        _pushed = true;
     }
 
     /// <summary>
@@ -116,11 +194,24 @@ internal sealed class StageTracker
                 return TakeHead();
 
             case StageKind.Group:
-                var context = _groupStarted && !_groupMixed ? _groupContext : materialization;
-                _groupStarted = false;
-                _groupMixed = false;
-                _groupContext = null;
-                return context;
+                return TakeGroup(materialization);
+
+            case StageKind.Batch:
+                if (!_pushed)
+                {
+                    return materialization;
+                }
+
+                var batch = _pushedContext;
+                _pushed = false;
+                _pushedContext = null;
+                return batch;
+
+            case StageKind.Reads:
+                return ReadContext!(pushed, materialization);
+
+            case StageKind.Runs:
+                return TakeRun(pushed, materialization);
 
             default:
                 return materialization;
@@ -158,6 +249,51 @@ internal sealed class StageTracker
         _head = (_head + 1) & (_elements.Length - 1);
         _count--;
         return context;
+    }
+
+    /// <summary>
+    /// The context of a pushed list: the next elements remembered, one for each in the list and equal to it, share it.
+    /// Anything else means the stage's runs are not what this tracker thinks (an element it dropped): it gives up.
+    /// </summary>
+    private ContextSnapshot? TakeRun(object pushed, ContextSnapshot? materialization)
+    {
+        if (pushed is not System.Collections.ICollection run || run.Count > _count
+            || s_runCheckers.GetOrAdd(pushed.GetType(), RunChecker) is not { } matches
+            || !matches(pushed, _elements, _head, _elements.Length - 1))
+        {
+            GiveUp();
+            return materialization;
+        }
+
+        for (var taken = 0; taken < run.Count; taken++)
+        {
+            AddToGroup(TakeHead());
+        }
+
+        return TakeGroup(materialization);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object, object?[], int, int, bool>?> s_runCheckers = new();
+
+    // A List<T> is compared with the remembered (boxed) elements as T: no boxing of its items.
+    private static Func<object, object?[], int, int, bool>? RunChecker(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>)
+            ? typeof(StageTracker).GetMethod(nameof(RunMatches), System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                .MakeGenericMethod(type.GetGenericArguments()[0]).CreateDelegate<Func<object, object?[], int, int, bool>>()
+            : null;
+
+    private static bool RunMatches<T>(object pushed, object?[] elements, int head, int mask)
+    {
+        var run = (List<T>)pushed;
+        for (var i = 0; i < run.Count; i++)
+        {
+            if (elements[(head + i) & mask] is not T remembered || !EqualityComparer<T>.Default.Equals(remembered, run[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private ContextSnapshot? TakeMatching(object pushed, ContextSnapshot? materialization)
@@ -277,6 +413,12 @@ internal sealed class StageTracker
             "SelectAsyncUnordered" => new StageTracker(StageKind.Queue, true, fedByCallbacks: true),
             "SelectAsync" => new StageTracker(AkkaInternals.StopsOnFailure(logic) ? StageKind.Ordered : StageKind.Opaque, false),
             "Grouped" => new StageTracker(StageKind.Group, false),
+            "Batch" when AkkaInternals.StopsOnFailure(logic) && AkkaInternals.KeepsAggregate(logic) is { } keeps
+                    && AkkaInternals.KeepsPending(logic) is { } pending
+                => new StageTracker(StageKind.Batch, false) { KeepsNewest = keeps, HoldsNewest = pending },
+            "GroupedWeightedWithin" => new StageTracker(StageKind.Runs, false),
+            "TaskSource" => new StageTracker(StageKind.Queue, false, fedByCallbacks: true) { ContextOfCompleter = true },
+            "ChannelSourceLogic" when ChannelReads.Track(logic) is { } read => new StageTracker(StageKind.Reads, false) { ReadContext = read },
             "ActorRefBackpressureSinkStage" when AkkaInternals.BufferCount(logic) is { } held
                 => new StageTracker(StageKind.AckSender, false) { Held = held },
             _ => new StageTracker(StageKind.Opaque, false),
