@@ -248,27 +248,30 @@ internal static class TraceCarrier
         {
             var traceState = context.TraceState ?? string.Empty;
 
-            var size = 1 + 16 + 8 + 1 + ContextWireFormat.StringSize(traceState) + ContextWireFormat.VarintSize(baggage.Length);
+            var size = 1 + 16 + 8 + 1 + WireWriter.StringSize(traceState) + WireWriter.VarintSize(baggage.Length);
             foreach (var (key, item) in baggage)
             {
-                size += ContextWireFormat.StringSize(key) + 1 + (item is null ? 0 : ContextWireFormat.StringSize(item));
+                size += WireWriter.StringSize(key) + 1 + (item is null ? 0 : WireWriter.StringSize(item));
             }
 
             var buffer = new byte[size];
-            var span = buffer.AsSpan();
-            span[0] = Version;
-            context.TraceId.CopyTo(span.Slice(1, 16));
-            context.SpanId.CopyTo(span.Slice(17, 8));
-            span[25] = (byte)context.TraceFlags;
-            var position = 26 + ContextWireFormat.WriteString(span[26..], traceState);
-            position += ContextWireFormat.WriteVarint(span[position..], baggage.Length);
+            var writer = new WireWriter(buffer);
+            writer.WriteByte(Version);
+            Span<byte> id = stackalloc byte[16];
+            context.TraceId.CopyTo(id);
+            writer.WriteRaw(id);
+            context.SpanId.CopyTo(id[..8]);
+            writer.WriteRaw(id[..8]);
+            writer.WriteByte((byte)context.TraceFlags);
+            writer.WriteString(traceState);
+            writer.WriteVarint(baggage.Length);
             foreach (var (key, item) in baggage)
             {
-                position += ContextWireFormat.WriteString(span[position..], key);
-                span[position++] = item is null ? (byte)0 : (byte)1;
+                writer.WriteString(key);
+                writer.WriteByte(item is null ? (byte)0 : (byte)1);
                 if (item is not null)
                 {
-                    position += ContextWireFormat.WriteString(span[position..], item);
+                    writer.WriteString(item);
                 }
             }
 
@@ -296,7 +299,7 @@ internal static class TraceCarrier
             var spanId = ActivitySpanId.CreateFromBytes(bytes.Slice(17, 8));
 
             var flags = (ActivityTraceFlags)(bytes[25] & 0x01);
-            var reader = new ContextWireFormat.Reader(bytes, 26);
+            var reader = new WireReader(bytes, 26);
             var traceState = reader.ReadString("trace state");
             var count = reader.ReadVarint("baggage count");
             if (count > reader.Remaining / 2)
