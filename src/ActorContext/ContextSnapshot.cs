@@ -159,9 +159,6 @@ internal sealed class ContextSnapshot
     /// </summary>
     internal object? NoSenderCarrier { get; set; }
 
-    /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
-    internal byte[]? EncodedWire { get; set; }
-
     private static ExecutionContext? CaptureEmptyExecutionContext()
     {
         ExecutionContext? captured = null;

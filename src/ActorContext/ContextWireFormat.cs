@@ -53,10 +53,7 @@ internal static class ContextWireFormat
     internal static int TotalSize(int count, int entryBytes) => count == 0 ? 0 : 1 + WireWriter.VarintSize(count) + entryBytes;
 
     /// <summary>Encodes the distributed entries of <paramref name="snapshot"/>; empty when it has none.</summary>
-    /// <remarks>
-    /// A snapshot is immutable and shared by every message sent under it, so its encoding is computed once and kept
-    /// on it. Callers must not modify the returned array.
-    /// </remarks>
+    /// <remarks>Encodes every time: a transport that sends a snapshot more than once keeps the bytes itself.</remarks>
     internal static byte[] Encode(ContextSnapshot? snapshot)
     {
         if (snapshot is null || snapshot.WireCount == 0)
@@ -64,50 +61,6 @@ internal static class ContextWireFormat
             return Array.Empty<byte>();
         }
 
-        return snapshot.EncodedWire ??= EncodeUncached(snapshot);
-    }
-
-    /// <summary>
-    /// <see cref="Decode"/>, reusing the snapshot decoded last on this thread when the bytes are the same: a stream of
-    /// messages from one request decodes once, and the receiver then enters one shared snapshot (whose cached
-    /// ExecutionContext makes entering it free).
-    /// </summary>
-    internal static ContextSnapshot? DecodeShared(ReadOnlySpan<byte> payload, int maxBytes)
-    {
-        // Held weakly: the thread reuses the snapshot while messages carrying it are around, and keeps nothing after.
-        var last = t_lastDecoded;
-        if (last is not null && payload.Length <= maxBytes && last.TryGetTarget(out var kept)
-            && kept.EncodedWire is { } bytes && payload.SequenceEqual(bytes))
-        {
-            return kept;
-        }
-
-        var snapshot = Decode(payload, maxBytes);
-        if (snapshot is null)
-        {
-            return null;
-        }
-
-        // The payload is this snapshot's encoding (entries in the same order, forwarded ones as they came); a deadline
-        // entry is re-encoded by every send anyway (see FlowDeadline.FreezeForWire), so its bytes here are never reused.
-        snapshot.EncodedWire = payload.ToArray();
-        if (last is null)
-        {
-            t_lastDecoded = new WeakReference<ContextSnapshot>(snapshot);
-        }
-        else
-        {
-            last.SetTarget(snapshot);
-        }
-
-        return snapshot;
-    }
-
-    [ThreadStatic]
-    private static WeakReference<ContextSnapshot>? t_lastDecoded;
-
-    private static byte[] EncodeUncached(ContextSnapshot snapshot)
-    {
         var buffer = new byte[TotalSize(snapshot.WireCount, snapshot.WireBytes)];
         var writer = new WireWriter(buffer);
         writer.WriteByte(Version);
