@@ -8,9 +8,17 @@ namespace ActorContext;
 /// <remarks>
 /// <para>
 /// Layout (version 1): <c>version:u8 count:varint entry*</c>; an entry is
-/// <c>kind:u8 (0 var, 1 RequestContext key) nameLength:varint name:utf8 tag:u8 payload</c>. Payloads are
-/// fixed-size little-endian for numbers, Guid, DateTime (ToBinary), DateTimeOffset (ticks + offset minutes) and
-/// TimeSpan; <c>length:varint bytes</c> for strings, byte arrays and codec output.
+/// <c>kind:u8 (0 var, 1 RequestContext key) nameLength:varint name:utf8 tag:u8 payload</c>. Tag 0 is null (no
+/// payload), tag 18 a codec's output (<c>length:varint bytes</c>); every other tag is a value kind of
+/// <see cref="WireValueKind"/>'s table, which holds each kind's type, size, writer and reader: fixed-size little-endian
+/// for numbers, Guid, DateTime (ToBinary), DateTimeOffset (ticks + offset minutes) and TimeSpan;
+/// <c>length:varint bytes</c> for strings and byte arrays. Everything is written by <see cref="WireWriter"/> and read by
+/// <see cref="WireReader"/>, as are the library's own entries (the trace, the deadline).
+/// </para>
+/// <para>
+/// This type encodes and decodes every time; the caches a transport needs (a snapshot sent many times, the same bytes
+/// received many times) belong to the transport (ActorContext.Remote's <c>ContextWireCache</c>). The size accounting
+/// (<see cref="EntrySize"/>, <see cref="TotalSize"/>) lets a set be refused before it happens.
 /// </para>
 /// <para>
 /// There are no type names and nothing polymorphic: a tag selects one of a fixed set of value types, and a var is
