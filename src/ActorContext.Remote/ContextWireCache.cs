@@ -1,26 +1,26 @@
-using System.Runtime.CompilerServices;
-
 namespace ActorContext.Remote;
 
 /// <summary>
-/// The serializer's memory of context encodings, both ways. A snapshot is immutable and shared by every message sent
-/// under it, so it is encoded once; and the messages of one request arrive with the same context bytes, so they decode
-/// once per thread into one shared snapshot (whose cached ExecutionContext then makes entering it free).
+/// The serializer's memory of context encodings, both ways, per thread: the messages of one request are sent under one
+/// snapshot and arrive with the same context bytes, so a thread encodes that snapshot once, and decodes those bytes once
+/// into one shared snapshot (whose cached ExecutionContext then makes entering it free). A snapshot decoded here and
+/// sent on from the same thread goes out as the bytes it came in.
 /// </summary>
 /// <remarks>
-/// Nothing here keeps a request alive: an encoding is held by its snapshot's lifetime, and a thread holds the snapshot
-/// it decoded last only weakly.
+/// Per thread, not per snapshot, so that a context sent only once (a new request, a deadline re-frozen by every send)
+/// costs its encoding and nothing more, and a snapshot carries no transport state. A thread holds the snapshots it
+/// encoded and decoded last only weakly, so it keeps no request alive; it keeps their bytes (at most the size limit)
+/// until its next miss.
 /// </remarks>
 internal static class ContextWireCache
 {
-    // Weak keys: an encoding lives exactly as long as its snapshot. A decoded snapshot's encoding is the payload it came
-    // from, so forwarding it to another node costs no encoding either.
-    private static readonly ConditionalWeakTable<ContextSnapshot, byte[]> s_encodings = new();
+    [ThreadStatic]
+    private static Slot? t_encoded;
 
     [ThreadStatic]
-    private static WeakReference<ContextSnapshot>? t_lastDecoded;
+    private static Slot? t_decoded;
 
-    /// <summary><see cref="ContextWireFormat.Encode"/>, once per snapshot. Callers must not modify the returned array.</summary>
+    /// <summary><see cref="ContextWireFormat.Encode"/>, reusing this thread's last encoding of the same snapshot. Callers must not modify the returned array.</summary>
     internal static byte[] Encode(ContextSnapshot? snapshot)
     {
         if (snapshot is null || snapshot.WireCount == 0)
@@ -28,15 +28,15 @@ internal static class ContextWireCache
             return Array.Empty<byte>();
         }
 
-        if (s_encodings.TryGetValue(snapshot, out var cached))
+        var cached = t_encoded?.BytesOf(snapshot) ?? t_decoded?.BytesOf(snapshot);
+        if (cached is not null)
         {
             return cached;
         }
 
-        // Racing threads encode the same snapshot to equal bytes; the first one stored is kept.
-        var encoded = ContextWireFormat.Encode(snapshot);
-        s_encodings.TryAdd(snapshot, encoded);
-        return encoded;
+        var bytes = ContextWireFormat.Encode(snapshot);
+        Remember(ref t_encoded, snapshot, bytes);
+        return bytes;
     }
 
     /// <summary>
@@ -46,31 +46,50 @@ internal static class ContextWireCache
     /// <exception cref="ContextFormatException">The payload is malformed, too large, or does not match the vars declared here.</exception>
     internal static ContextSnapshot? Decode(ReadOnlySpan<byte> payload, int maxBytes)
     {
-        var last = t_lastDecoded;
-        if (last is not null && payload.Length <= maxBytes && last.TryGetTarget(out var kept)
-            && s_encodings.TryGetValue(kept, out var bytes) && payload.SequenceEqual(bytes))
+        if (payload.Length <= maxBytes && t_decoded?.SnapshotOf(payload) is { } kept)
         {
             return kept;
         }
 
         var snapshot = ContextWireFormat.Decode(payload, maxBytes);
-        if (snapshot is null)
+        if (snapshot is not null)
         {
-            return null;
-        }
-
-        // The payload is this snapshot's encoding (entries in the same order, forwarded ones as they came); a deadline
-        // entry is re-encoded by every send anyway (see FlowDeadline.FreezeForWire), so its bytes here are never reused.
-        s_encodings.AddOrUpdate(snapshot, payload.ToArray());
-        if (last is null)
-        {
-            t_lastDecoded = new WeakReference<ContextSnapshot>(snapshot);
-        }
-        else
-        {
-            last.SetTarget(snapshot);
+            // The payload is this snapshot's encoding (entries in the same order, forwarded ones as they came); a deadline
+            // entry is re-encoded by every send anyway (see FlowDeadline.FreezeForWire), so its bytes here are never reused.
+            Remember(ref t_decoded, snapshot, payload.ToArray());
         }
 
         return snapshot;
+    }
+
+    private static void Remember(ref Slot? slot, ContextSnapshot snapshot, byte[] bytes)
+    {
+        if (slot is null)
+        {
+            slot = new Slot(snapshot, bytes);
+        }
+        else
+        {
+            slot.Set(snapshot, bytes);
+        }
+    }
+
+    /// <summary>A snapshot, held weakly, and its encoding.</summary>
+    private sealed class Slot(ContextSnapshot snapshot, byte[] bytes)
+    {
+        private readonly WeakReference<ContextSnapshot> _snapshot = new(snapshot);
+        private byte[] _bytes = bytes;
+
+        public byte[]? BytesOf(ContextSnapshot snapshot) =>
+            _snapshot.TryGetTarget(out var kept) && ReferenceEquals(kept, snapshot) ? _bytes : null;
+
+        public ContextSnapshot? SnapshotOf(ReadOnlySpan<byte> bytes) =>
+            _snapshot.TryGetTarget(out var kept) && bytes.SequenceEqual(_bytes) ? kept : null;
+
+        public void Set(ContextSnapshot snapshot, byte[] bytes)
+        {
+            _snapshot.SetTarget(snapshot);
+            _bytes = bytes;
+        }
     }
 }

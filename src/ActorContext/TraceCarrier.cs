@@ -300,7 +300,7 @@ internal static class TraceCarrier
 
             var flags = (ActivityTraceFlags)(bytes[25] & 0x01);
             var reader = new WireReader(bytes, 26);
-            var traceState = reader.ReadString("trace state");
+            var traceState = reader.ReadString("trace state length", "trace state");
             var count = reader.ReadVarint("baggage count");
             if (count > reader.Remaining / 2)
             {
@@ -310,14 +310,14 @@ internal static class TraceCarrier
             var baggage = new KeyValuePair<string, string?>[count];
             for (var i = 0; i < count; i++)
             {
-                var key = reader.ReadString("baggage key");
+                var key = reader.ReadString("baggage key length", "baggage key");
                 var hasValue = reader.ReadByte("baggage value marker");
                 if (hasValue > 1)
                 {
                     throw new FormatException($"A baggage item has value marker {hasValue}.");
                 }
 
-                baggage[i] = new(key, hasValue == 1 ? reader.ReadString("baggage value") : null);
+                baggage[i] = new(key, hasValue == 1 ? reader.ReadString("baggage value length", "baggage value") : null);
             }
 
             if (reader.Remaining != 0)

@@ -71,7 +71,8 @@ internal ref struct WireReader(ReadOnlySpan<byte> payload, int position)
     }
 
     /// <summary>A length-prefixed UTF-8 string (see <see cref="WireWriter.WriteString"/>).</summary>
-    public string ReadString(string what) => ReadUtf8(ReadVarint(what + " length"), what);
+    /// <remarks>Both names are constants at every call site, so a successful read allocates only the string.</remarks>
+    public string ReadString(string lengthWhat, string what) => ReadUtf8(ReadVarint(lengthWhat), what);
 
     /// <summary>Length-prefixed bytes (see <see cref="WireWriter.WriteLengthPrefixed"/>), not copied.</summary>
     public ReadOnlySpan<byte> ReadLengthPrefixed(string lengthWhat, string what) => ReadBytes(ReadVarint(lengthWhat), what);

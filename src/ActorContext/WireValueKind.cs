@@ -58,7 +58,7 @@ internal sealed class WireValueKind
 
     private static readonly WireValueKind[] s_kinds =
     [
-        Sized<string>(1, static v => WireWriter.StringSize((string)v), static (ref WireWriter w, object v) => w.WriteString((string)v), static (ref WireReader r, string _) => r.ReadString("string")),
+        Sized<string>(1, static v => WireWriter.StringSize((string)v), static (ref WireWriter w, object v) => w.WriteString((string)v), static (ref WireReader r, string _) => r.ReadString("string length", "string")),
         Fixed<bool>(2, 1, static (ref WireWriter w, object v) => w.WriteByte((bool)v ? (byte)1 : (byte)0), static (ref WireReader r, string entry) => r.ReadByte("bool") switch
         {
             0 => false,

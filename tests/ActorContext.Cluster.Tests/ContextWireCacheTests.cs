@@ -113,6 +113,29 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
         Assert.False(weak.TryGetTarget(out _), "the thread's decode cache kept a context nobody uses alive");
     }
 
+    [Fact]
+    public void ToBinary_KeepsNothingAliveOnTheThreadOnceTheContextIsUnused()
+    {
+        var weak = EncodeAndDrop();
+
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(weak.TryGetTarget(out _), "the thread's encode cache kept a context nobody uses alive");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private WeakReference<object> EncodeAndDrop()
+    {
+        var context = Envelope("m", () => Vars.RequestId.Set("sent-value")).Context;
+        _serializer.ToBinary(ContextEnvelope.Create("a", context));
+        _serializer.ToBinary(ContextEnvelope.Create("b", context));
+        return new WeakReference<object>(context);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private WeakReference<object> DecodeAndDrop(byte[] frame)
     {

@@ -94,7 +94,7 @@ public sealed class WireValueKindTests
     {
         byte[] payload = [0xFF, 0xFF, 0xFF, 0xFF, 0x07, (byte)'a'];
 
-        var error = Assert.Throws<ContextFormatException>(() => new WireReader(payload, 0).ReadString("name"));
+        var error = Assert.Throws<ContextFormatException>(() => new WireReader(payload, 0).ReadString("name length", "name"));
 
         Assert.Contains("the name at byte 5 needs 2147483647 bytes, 1 remain", error.Message);
     }
