@@ -257,11 +257,8 @@ internal static class TraceCarrier
             var buffer = new byte[size];
             var writer = new WireWriter(buffer);
             writer.WriteByte(Version);
-            Span<byte> id = stackalloc byte[16];
-            context.TraceId.CopyTo(id);
-            writer.WriteRaw(id);
-            context.SpanId.CopyTo(id[..8]);
-            writer.WriteRaw(id[..8]);
+            context.TraceId.CopyTo(writer.Reserve(16));
+            context.SpanId.CopyTo(writer.Reserve(8));
             writer.WriteByte((byte)context.TraceFlags);
             writer.WriteString(traceState);
             writer.WriteVarint(baggage.Length);
@@ -285,21 +282,23 @@ internal static class TraceCarrier
                 throw new FormatException($"A trace entry is at least {MinBytes} bytes, not {bytes.Length}.");
             }
 
-            if (bytes[0] != Version)
+            var reader = new WireReader(bytes, 0);
+            var version = reader.ReadByte("trace version");
+            if (version != Version)
             {
-                throw new FormatException($"A trace entry has version {bytes[0]}; this node reads version {Version}.");
+                throw new FormatException($"A trace entry has version {version}; this node reads version {Version}.");
             }
 
-            if (!bytes.Slice(1, 16).ContainsAnyExcept((byte)0) || !bytes.Slice(17, 8).ContainsAnyExcept((byte)0))
+            var traceIdBytes = reader.ReadBytes(16, "trace id");
+            var spanIdBytes = reader.ReadBytes(8, "span id");
+            if (!traceIdBytes.ContainsAnyExcept((byte)0) || !spanIdBytes.ContainsAnyExcept((byte)0))
             {
                 throw new FormatException("A trace entry has an all-zero trace or span id, which W3C trace context forbids.");
             }
 
-            var traceId = ActivityTraceId.CreateFromBytes(bytes.Slice(1, 16));
-            var spanId = ActivitySpanId.CreateFromBytes(bytes.Slice(17, 8));
-
-            var flags = (ActivityTraceFlags)(bytes[25] & 0x01);
-            var reader = new WireReader(bytes, 26);
+            var traceId = ActivityTraceId.CreateFromBytes(traceIdBytes);
+            var spanId = ActivitySpanId.CreateFromBytes(spanIdBytes);
+            var flags = (ActivityTraceFlags)(reader.ReadByte("trace flags") & 0x01);
             var traceState = reader.ReadString("trace state length", "trace state");
             var count = reader.ReadVarint("baggage count");
             if (count > reader.Remaining / 2)

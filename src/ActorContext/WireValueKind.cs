@@ -125,12 +125,7 @@ internal sealed class WireValueKind
         return new decimal(bits);
     }
 
-    private static void WriteGuid(ref WireWriter writer, Guid value)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        value.TryWriteBytes(bytes);
-        writer.WriteRaw(bytes);
-    }
+    private static void WriteGuid(ref WireWriter writer, Guid value) => value.TryWriteBytes(writer.Reserve(16));
 
     private static void WriteDateTimeOffset(ref WireWriter writer, DateTimeOffset value)
     {

@@ -81,6 +81,14 @@ internal ref struct WireWriter(Span<byte> buffer)
         Position += sizeof(double);
     }
 
+    /// <summary>The next <paramref name="count"/> bytes of the buffer, for a value that writes itself (an id, a Guid).</summary>
+    public Span<byte> Reserve(int count)
+    {
+        var span = _buffer.Slice(Position, count);
+        Position += count;
+        return span;
+    }
+
     /// <summary>Writes <paramref name="bytes"/> as they are, with no length.</summary>
     public void WriteRaw(scoped ReadOnlySpan<byte> bytes)
     {
