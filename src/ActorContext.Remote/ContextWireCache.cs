@@ -9,13 +9,20 @@ namespace ActorContext.Remote;
 /// <remarks>
 /// Per thread, not per snapshot, so that a context sent only once (a new request, a deadline re-frozen by every send)
 /// costs its encoding and nothing more, and a snapshot carries no transport state. A thread holds the snapshots it
-/// encoded and decoded last only weakly, so it keeps no request alive; it keeps their bytes (at most the size limit)
-/// until its next miss.
+/// encoded (the last four) and decoded (the last one) only weakly, so it keeps no request alive; it keeps their bytes
+/// (each at most the size limit) until later misses replace them.
 /// </remarks>
 internal static class ContextWireCache
 {
+    // Several, because the threads of a dispatcher each decode their own snapshot for the same bytes, and any of them
+    // may then send under any of those snapshots.
+    private const int EncodedPerThread = 4;
+
     [ThreadStatic]
-    private static Slot? t_encoded;
+    private static Slot?[]? t_encoded;
+
+    [ThreadStatic]
+    private static int t_nextEncoded;
 
     [ThreadStatic]
     private static Slot? t_decoded;
@@ -28,14 +35,28 @@ internal static class ContextWireCache
             return Array.Empty<byte>();
         }
 
-        var cached = t_encoded?.BytesOf(snapshot) ?? t_decoded?.BytesOf(snapshot);
-        if (cached is not null)
+        var encoded = t_encoded;
+        if (encoded is not null)
         {
-            return cached;
+            foreach (var slot in encoded)
+            {
+                if (slot?.BytesOf(snapshot) is { } cached)
+                {
+                    return cached;
+                }
+            }
+        }
+
+        if (t_decoded?.BytesOf(snapshot) is { } received)
+        {
+            return received;
         }
 
         var bytes = ContextWireFormat.Encode(snapshot);
-        Remember(ref t_encoded, snapshot, bytes);
+        encoded ??= t_encoded = new Slot?[EncodedPerThread];
+        var next = t_nextEncoded;
+        t_nextEncoded = (next + 1) % EncodedPerThread;
+        Remember(ref encoded[next], snapshot, bytes);
         return bytes;
     }
 

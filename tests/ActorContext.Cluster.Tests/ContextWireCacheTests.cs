@@ -68,6 +68,28 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public void ToBinary_ThreeContextsInTurn_EncodesEachOnce()
+    {
+        // As a dispatcher thread sends under the snapshots its sibling threads decoded for the same request.
+        var contexts = new[] { "x", "y", "z" }.Select(value => Envelope("m", () => Counted.Set(value))).ToArray();
+        foreach (var envelope in contexts)
+        {
+            _serializer.ToBinary(ContextEnvelope.Create("warm", envelope.Context));
+        }
+
+        var before = Volatile.Read(ref Codec.Encodes);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var envelope in contexts)
+            {
+                _serializer.ToBinary(ContextEnvelope.Create("m", envelope.Context));
+            }
+        }
+
+        Assert.Equal(before, Volatile.Read(ref Codec.Encodes));
+    }
+
+    [Fact]
     public void FromBinary_SameContextBytesAgain_ReturnsTheSameContext_OtherBytesDecodeAfresh()
     {
         var one = _serializer.ToBinary(Envelope("m", () => Vars.RequestId.Set("one")));
