@@ -14,7 +14,8 @@ namespace ActorContext.Remote;
 /// <remarks>
 /// <para>
 /// Frame: <c>version:u8 contextLength:i32 context serializerId:i32 manifestLength:i32 manifest:utf8 message</c>.
-/// The context part is ActorContext's closed wire format (<see cref="ContextWireFormat"/>); the message is
+/// The context part is ActorContext's closed wire format (<see cref="ContextWireFormat"/>, encoded and decoded through
+/// <see cref="ContextWireCache"/>); the message is
 /// serialized by whatever serializer Akka binds to it, exactly as it would be without propagation.
 /// </para>
 /// <para>
@@ -48,7 +49,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
             throw new ArgumentException($"{nameof(ContextEnvelopeSerializer)} only serializes context envelopes, not {obj.GetType()}.", nameof(obj));
         }
 
-        var context = ContextWireFormat.Encode(envelope.Context);
+        var context = ContextWireCache.Encode(envelope.Context);
         if (context.Length > DistributedContext.MaxEncodedBytes)
         {
             context = EncodeWithoutTrace(envelope.Context, context.Length);
@@ -205,7 +206,7 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         ContextSnapshot? context;
         try
         {
-            context = ContextWireFormat.DecodeShared(contextBytes, DistributedContext.MaxEncodedBytes);
+            context = ContextWireCache.Decode(contextBytes, DistributedContext.MaxEncodedBytes);
         }
         catch (ContextFormatException ex)
         {

@@ -152,9 +152,6 @@ internal sealed class ContextSnapshot
     internal static bool IsEmptyExecutionContext(ExecutionContext? executionContext) =>
         executionContext is not null && ReferenceEquals(executionContext, s_emptyExecutionContext);
 
-    /// <summary>The wire encoding of the distributed entries, computed on first use (see ContextWireFormat.Encode).</summary>
-    internal byte[]? EncodedWire { get; set; }
-
     private static ExecutionContext? CaptureEmptyExecutionContext()
     {
         ExecutionContext? captured = null;

@@ -103,8 +103,10 @@ public static class FlowDeadline
     {
         public byte[] Encode(FlowScope value)
         {
-            var remaining = value.IsCancelled ? 0 : (value.Remaining ?? TimeSpan.MaxValue).Ticks;
-            return BitConverter.GetBytes(remaining);
+            var bytes = new byte[sizeof(long)];
+            var writer = new WireWriter(bytes);
+            writer.WriteInt64(value.IsCancelled ? 0 : (value.Remaining ?? TimeSpan.MaxValue).Ticks);
+            return bytes;
         }
 
         public FlowScope Decode(ReadOnlySpan<byte> bytes)
@@ -114,7 +116,7 @@ public static class FlowDeadline
                 throw new FormatException($"A deadline is {sizeof(long)} bytes, not {bytes.Length}.");
             }
 
-            var ticks = BitConverter.ToInt64(bytes);
+            var ticks = new WireReader(bytes, 0).ReadInt64("deadline");
             if (ticks < 0)
             {
                 throw new FormatException("A deadline's remaining time cannot be negative.");

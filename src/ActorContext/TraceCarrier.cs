@@ -107,27 +107,27 @@ internal static class TraceCarrier
         {
             var traceState = context.TraceState ?? string.Empty;
 
-            var size = 1 + 16 + 8 + 1 + ContextWireFormat.StringSize(traceState) + ContextWireFormat.VarintSize(baggage.Length);
+            var size = 1 + 16 + 8 + 1 + WireWriter.StringSize(traceState) + WireWriter.VarintSize(baggage.Length);
             foreach (var (key, item) in baggage)
             {
-                size += ContextWireFormat.StringSize(key) + 1 + (item is null ? 0 : ContextWireFormat.StringSize(item));
+                size += WireWriter.StringSize(key) + 1 + (item is null ? 0 : WireWriter.StringSize(item));
             }
 
             var buffer = new byte[size];
-            var span = buffer.AsSpan();
-            span[0] = Version;
-            context.TraceId.CopyTo(span.Slice(1, 16));
-            context.SpanId.CopyTo(span.Slice(17, 8));
-            span[25] = (byte)context.TraceFlags;
-            var position = 26 + ContextWireFormat.WriteString(span[26..], traceState);
-            position += ContextWireFormat.WriteVarint(span[position..], baggage.Length);
+            var writer = new WireWriter(buffer);
+            writer.WriteByte(Version);
+            context.TraceId.CopyTo(writer.Reserve(16));
+            context.SpanId.CopyTo(writer.Reserve(8));
+            writer.WriteByte((byte)context.TraceFlags);
+            writer.WriteString(traceState);
+            writer.WriteVarint(baggage.Length);
             foreach (var (key, item) in baggage)
             {
-                position += ContextWireFormat.WriteString(span[position..], key);
-                span[position++] = item is null ? (byte)0 : (byte)1;
+                writer.WriteString(key);
+                writer.WriteByte(item is null ? (byte)0 : (byte)1);
                 if (item is not null)
                 {
-                    position += ContextWireFormat.WriteString(span[position..], item);
+                    writer.WriteString(item);
                 }
             }
 
@@ -141,22 +141,24 @@ internal static class TraceCarrier
                 throw new FormatException($"A trace entry is at least {MinBytes} bytes, not {bytes.Length}.");
             }
 
-            if (bytes[0] != Version)
+            var reader = new WireReader(bytes, 0);
+            var version = reader.ReadByte("trace version");
+            if (version != Version)
             {
-                throw new FormatException($"A trace entry has version {bytes[0]}; this node reads version {Version}.");
+                throw new FormatException($"A trace entry has version {version}; this node reads version {Version}.");
             }
 
-            if (!bytes.Slice(1, 16).ContainsAnyExcept((byte)0) || !bytes.Slice(17, 8).ContainsAnyExcept((byte)0))
+            var traceIdBytes = reader.ReadBytes(16, "trace id");
+            var spanIdBytes = reader.ReadBytes(8, "span id");
+            if (!traceIdBytes.ContainsAnyExcept((byte)0) || !spanIdBytes.ContainsAnyExcept((byte)0))
             {
                 throw new FormatException("A trace entry has an all-zero trace or span id, which W3C trace context forbids.");
             }
 
-            var traceId = ActivityTraceId.CreateFromBytes(bytes.Slice(1, 16));
-            var spanId = ActivitySpanId.CreateFromBytes(bytes.Slice(17, 8));
-
-            var flags = (ActivityTraceFlags)(bytes[25] & 0x01);
-            var reader = new ContextWireFormat.Reader(bytes, 26);
-            var traceState = reader.ReadString("trace state");
+            var traceId = ActivityTraceId.CreateFromBytes(traceIdBytes);
+            var spanId = ActivitySpanId.CreateFromBytes(spanIdBytes);
+            var flags = (ActivityTraceFlags)(reader.ReadByte("trace flags") & 0x01);
+            var traceState = reader.ReadString("trace state length", "trace state");
             var count = reader.ReadVarint("baggage count");
             if (count > reader.Remaining / 2)
             {
@@ -166,14 +168,14 @@ internal static class TraceCarrier
             var baggage = new KeyValuePair<string, string?>[count];
             for (var i = 0; i < count; i++)
             {
-                var key = reader.ReadString("baggage key");
+                var key = reader.ReadString("baggage key length", "baggage key");
                 var hasValue = reader.ReadByte("baggage value marker");
                 if (hasValue > 1)
                 {
                     throw new FormatException($"A baggage item has value marker {hasValue}.");
                 }
 
-                baggage[i] = new(key, hasValue == 1 ? reader.ReadString("baggage value") : null);
+                baggage[i] = new(key, hasValue == 1 ? reader.ReadString("baggage value length", "baggage value") : null);
             }
 
             if (reader.Remaining != 0)

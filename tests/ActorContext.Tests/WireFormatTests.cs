@@ -161,32 +161,6 @@ public class WireFormatTests
     }
 
     [Fact]
-    public void Encode_SameSnapshotTwice_EncodesOnce()
-    {
-        var id = Distributed<string>("encode-once");
-        var snapshot = Capture(() => id.Set("x"));
-
-        Assert.Same(ContextWireFormat.Encode(snapshot), ContextWireFormat.Encode(snapshot));
-    }
-
-    [Fact]
-    public void DecodeShared_SameBytesAgain_ReturnsTheSameSnapshot_OtherBytesDecodeAfresh()
-    {
-        var id = Distributed<string>("decode-shared");
-        var first = ContextWireFormat.Encode(Capture(() => id.Set("one")));
-        var second = ContextWireFormat.Encode(Capture(() => id.Set("two")));
-
-        var a = ContextWireFormat.DecodeShared(first, Limit);
-        var b = ContextWireFormat.DecodeShared(first.ToArray(), Limit);
-        var c = ContextWireFormat.DecodeShared(second, Limit);
-
-        Assert.Same(a, b);
-        Assert.NotSame(a, c);
-        Assert.Equal("two", MessageContext.FromSnapshot(c)[id]);
-        Assert.Throws<ContextFormatException>(() => ContextWireFormat.DecodeShared(first, first.Length - 1));
-    }
-
-    [Fact]
     public void Decode_VarNotDeclaredHere_IsKeptByNameAndForwardedUnchanged()
     {
         var name = Unique("elsewhere");
@@ -227,31 +201,6 @@ public class WireFormatTests
         Assert.Equal(first, second);
         Assert.Equal(first.GetHashCode(), second.GetHashCode());
         Assert.Equal("v-1", second[Assert.Single(first.Keys)]);
-    }
-
-    [Fact]
-    public void DecodeShared_KeepsNothingAliveOnTheThreadOnceTheSnapshotIsUnused()
-    {
-        var id = Distributed<string>("held");
-        var payload = ContextWireFormat.Encode(Capture(() => id.Set("held-value")));
-
-        var weak = DecodeAndDrop(payload);
-
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-            GC.WaitForPendingFinalizers();
-        }
-
-        Assert.False(weak.TryGetTarget(out _), "the thread's decode cache kept a snapshot nobody uses alive");
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference<object> DecodeAndDrop(byte[] payload)
-    {
-        var decoded = ContextWireFormat.DecodeShared(payload, Limit)!;
-        Assert.Same(decoded, ContextWireFormat.DecodeShared(payload.ToArray(), Limit));
-        return new WeakReference<object>(decoded);
     }
 
     [Fact]

@@ -6,10 +6,10 @@ namespace ActorContext.Streams.Internal;
 /// <summary>Writes each item with the context current where it is written, as a <c>Tell</c> would carry it.</summary>
 internal sealed class ContextChannelWriter<T>(ChannelWriter<(T Item, ContextSnapshot? Context)> inner) : ChannelWriter<T>
 {
-    public override bool TryWrite(T item) => inner.TryWrite((item, Propagation.Capture()));
+    public override bool TryWrite(T item) => inner.TryWrite((item, ContextCapture.Current()));
 
     public override ValueTask WriteAsync(T item, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync((item, Propagation.Capture()), cancellationToken);
+        inner.WriteAsync((item, ContextCapture.Current()), cancellationToken);
 
     public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) => inner.WaitToWriteAsync(cancellationToken);
 
