@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using CurrentEntries = ActorContext.Infrastructure.ContextEntries;
 using Microsoft.Extensions.Logging;
 
 namespace ActorContext.Hosting;
@@ -54,15 +55,9 @@ internal sealed class MessageContextScopeProvider(MessageContextLoggingOptions o
         /// <summary>The current context's entries that the options let into logs, or null when there are none.</summary>
         public static LogScope? ContextEntries(MessageContextLoggingOptions options)
         {
-            var snapshot = ContextSnapshot.Current;
-            if (snapshot is null || snapshot.IsEmpty)
-            {
-                return null;
-            }
-
             // The library's own entries (the deadline, the trace) are never log values: trace ids reach log scopes through
             // Microsoft.Extensions.Logging's ActivityTrackingOptions.
-            var selected = snapshot.VisibleEntries()
+            var selected = CurrentEntries.Current()
                 .Where(e => options.Includes(e.Key.Name))
                 .Select(static e => new KeyValuePair<string, object?>(e.Key.Name, e.Value))
                 .ToArray();

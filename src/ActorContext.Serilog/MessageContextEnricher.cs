@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using ActorContext.Infrastructure;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -25,14 +26,8 @@ internal sealed class MessageContextEnricher : ILogEventEnricher
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
-        var snapshot = ContextSnapshot.Current;
-        if (snapshot is null || snapshot.IsEmpty)
-        {
-            return;
-        }
-
         // The entries every surface shows: never the library's own (deadline, trace), forwarded ones as their wire value.
-        foreach (var (key, scalar) in snapshot.VisibleEntries())
+        foreach (var (key, scalar) in ContextEntries.Current())
         {
             var name = key.Name;
             if (_excluded.Contains(name) || (_included.Count > 0 && !_included.Contains(name)) || !LogEventProperty.IsValidName(name))
