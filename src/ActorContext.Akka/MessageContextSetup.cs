@@ -1,3 +1,4 @@
+using ActorContext.Akka.Infrastructure;
 using ActorContext.Akka.Internal;
 using Akka.Actor;
 using Akka.Configuration;
@@ -23,17 +24,9 @@ public static class MessageContextSetup
     private static readonly string s_providerType = TypeName(typeof(ContextActorRefProvider));
     private static readonly string s_schedulerType = TypeName(typeof(ContextScheduler));
 
-    // Remote and cluster support lives in ActorContext.Remote (it depends on Akka.Cluster); found by name.
-    private const string RemoteAssembly = "ActorContext.Remote";
-    private const string RemoteProviderType = "ActorContext.Remote.ContextRemoteActorRefProvider, " + RemoteAssembly;
-    private const string ClusterProviderType = "ActorContext.Remote.ContextClusterActorRefProvider, " + RemoteAssembly;
-    private const string SerializerType = "ActorContext.Remote.ContextEnvelopeSerializer, " + RemoteAssembly;
-
     // Akka.TestKit's virtual-time scheduler is not a SchedulerBase and tests cast Sys.Scheduler to it, so it cannot be
-    // wrapped: ActorContext.TestKit has a TestScheduler that captures contexts itself, found by name.
-    private const string TestKitAssembly = "ActorContext.TestKit";
+    // wrapped: ActorContext.TestKit declares a TestScheduler that captures contexts itself (see OptionalPackages).
     private const string AkkaTestScheduler = "Akka.TestKit.TestScheduler";
-    private const string ContextTestSchedulerType = "ActorContext.TestKit.ContextTestScheduler, " + TestKitAssembly;
 
     /// <summary>
     /// Returns <paramref name="config"/> with context propagation turned on: every message carries its sender's
@@ -62,24 +55,25 @@ public static class MessageContextSetup
     internal static Config PropagationConfig(Config config, MessageContextOptions options, bool withProvider)
     {
         var provider = config.GetString("akka.actor.provider", "local")?.Trim() ?? "local";
-        var providerType = withProvider ? ContextProviderFor(provider) : string.Empty;
+        var providerType = withProvider ? ContextProviderFor(provider, out _) : string.Empty;
 
         var scheduler = config.GetString("akka.scheduler.implementation", string.Empty)?.Trim() ?? string.Empty;
         var inner = scheduler.Length == 0 || scheduler == s_schedulerType
             ? config.GetString(ContextScheduler.InnerImplementationPath, string.Empty) ?? string.Empty
             : scheduler;
         var schedulerType = s_schedulerType;
-        if (inner.StartsWith(AkkaTestScheduler, StringComparison.Ordinal) || scheduler == ContextTestSchedulerType)
+        if (inner.StartsWith(AkkaTestScheduler, StringComparison.Ordinal) || IsContextTestScheduler(scheduler))
         {
-            schedulerType = Type.GetType(ContextTestSchedulerType, throwOnError: false) is not null
-                ? ContextTestSchedulerType
+            schedulerType = OptionalPackages.TestKitSupport is { } testKit
+                ? TypeName(testKit.Scheduler)
                 : throw new NotSupportedException(
                     $"akka.scheduler.implementation is [{inner}]: Akka.TestKit's TestScheduler with context propagation needs the " +
-                    $"{TestKitAssembly} package (dotnet add package {TestKitAssembly}); it then stays castable to TestScheduler.");
+                    $"{OptionalPackages.TestKit} package (dotnet add package {OptionalPackages.TestKit}); it then stays castable to TestScheduler.");
             inner = string.Empty;
         }
 
-        var remoting = (withProvider && providerType == s_providerType) || (!withProvider && !RemoteSupportAvailable) ? string.Empty : RemotingHocon();
+        var remote = OptionalPackages.RemoteSupport;
+        var remoting = remote is null || (withProvider && providerType == s_providerType) ? string.Empty : RemotingHocon(remote);
         var providerLine = withProvider ? $"akka.actor.provider = \"{providerType}\"" : string.Empty;
         var schedulerLine = withProvider ? $"akka.scheduler.implementation = \"{schedulerType}\"" : string.Empty;
         var hocon = $$"""
@@ -101,10 +95,18 @@ public static class MessageContextSetup
 
     /// <summary>What to do about <paramref name="scheduler"/>, a scheduler that does not propagate contexts.</summary>
     internal static string SchedulerAdvice(IScheduler scheduler) =>
-        scheduler is IPropagatingScheduler ? string.Empty
+        IsPropagating(scheduler) ? string.Empty
         : scheduler.GetType().FullName == AkkaTestScheduler
-            ? $"For Akka.TestKit's virtual time name \"{ContextTestSchedulerType}\" instead (package {TestKitAssembly}): it is a TestScheduler that propagates contexts."
+            ? OptionalPackages.TestKitSupport is { } testKit
+                ? $"For Akka.TestKit's virtual time name \"{TypeName(testKit.Scheduler)}\" instead: it is a TestScheduler that propagates contexts."
+                : $"For Akka.TestKit's virtual time add the {OptionalPackages.TestKit} package and name its ContextTestScheduler instead: it is a TestScheduler that propagates contexts."
             : $"Remove akka.scheduler.implementation, or create the system from Config.WithMessageContext(), which keeps a scheduler named there running underneath.";
+
+    /// <summary>Whether <paramref name="scheduler"/> (a type name) is ActorContext.TestKit's scheduler; looks the package up only for a name from it.</summary>
+    private static bool IsContextTestScheduler(string scheduler) =>
+        scheduler.EndsWith(", " + OptionalPackages.TestKit, StringComparison.Ordinal)
+        && OptionalPackages.TestKitSupport is { } testKit
+        && scheduler == TypeName(testKit.Scheduler);
 
     /// <summary>Whether <paramref name="system"/> was created with context propagation turned on.</summary>
     /// <param name="system">The actor system to check.</param>
@@ -113,25 +115,32 @@ public static class MessageContextSetup
     {
         ArgumentNullException.ThrowIfNull(system);
         return system is ExtendedActorSystem extended
-            && (extended.Provider is ContextActorRefProvider || extended.Provider.GetType().Assembly.GetName().Name == RemoteAssembly)
-            && extended.Scheduler is IPropagatingScheduler;
+            && (extended.Provider is ContextActorRefProvider || IsRemoteProvider(extended.Provider.GetType()))
+            && IsPropagating(extended.Scheduler);
     }
 
-    private const int SerializerIdentifier = 5372;
+    /// <summary>Whether <paramref name="scheduler"/> captures contexts: the engine's own, or the virtual-time one of ActorContext.TestKit.</summary>
+    private static bool IsPropagating(IScheduler scheduler) =>
+        scheduler is ContextScheduler
+        || (scheduler.GetType().Assembly.GetName().Name == OptionalPackages.TestKit
+            && scheduler.GetType() == OptionalPackages.TestKitSupport?.Scheduler);
 
-    /// <summary>Whether the ActorContext.Remote package (remote and cluster support) is available.</summary>
-    internal static bool RemoteSupportAvailable => Type.GetType(RemoteProviderType, throwOnError: false) is not null;
+    private static bool IsRemoteProvider(Type provider) =>
+        provider.Assembly.GetName().Name == OptionalPackages.Remote
+        && OptionalPackages.RemoteSupport is { } remote
+        && (provider == remote.RemoteProvider || provider == remote.ClusterProvider);
 
-    /// <summary>Binds the serializer that carries a message's context between nodes.</summary>
-    internal static string RemotingHocon() => $$"""
-        akka.actor.serializers.actor-context = "{{SerializerType}}"
+    /// <summary>Binds the serializer that carries a message's context between nodes, under the id ActorContext.Remote declares.</summary>
+    private static string RemotingHocon(RemoteSupportAttribute remote) => $$"""
+        akka.actor.serializers.actor-context = "{{TypeName(remote.Serializer)}}"
         akka.actor.serialization-bindings { "{{TypeName(typeof(ContextEnvelope))}}" = actor-context }
-        akka.actor.serialization-identifiers { "{{SerializerType}}" = {{SerializerIdentifier}} }
+        akka.actor.serialization-identifiers { "{{TypeName(remote.Serializer)}}" = {{remote.SerializerId}} }
         """;
 
     /// <summary>The provider with propagation that stands in for <paramref name="provider"/> (an alias or a type name).</summary>
-    internal static string ContextProviderFor(string provider)
+    internal static string ContextProviderFor(string provider, out bool hasCluster)
     {
+        hasCluster = false;
         if (provider.Length == 0
             || provider.Equals("local", StringComparison.OrdinalIgnoreCase)
             || provider == s_providerType
@@ -140,11 +149,12 @@ public static class MessageContextSetup
             return s_providerType;
         }
 
+        var support = provider.EndsWith(", " + OptionalPackages.Remote, StringComparison.Ordinal) ? OptionalPackages.RemoteSupport : null;
         var remote = provider.Equals("remote", StringComparison.OrdinalIgnoreCase)
-            || provider == RemoteProviderType
+            || (support is not null && provider == TypeName(support.RemoteProvider))
             || provider.StartsWith("Akka.Remote.RemoteActorRefProvider", StringComparison.Ordinal);
         var cluster = provider.Equals("cluster", StringComparison.OrdinalIgnoreCase)
-            || provider == ClusterProviderType
+            || (support is not null && provider == TypeName(support.ClusterProvider))
             || provider.StartsWith("Akka.Cluster.ClusterActorRefProvider", StringComparison.Ordinal);
         if (!remote && !cluster)
         {
@@ -152,15 +162,15 @@ public static class MessageContextSetup
                 $"akka.actor.provider is [{provider}], which ActorContext cannot add propagation to. Use local, remote or cluster.");
         }
 
-        var type = remote ? RemoteProviderType : ClusterProviderType;
-        if (Type.GetType(type, throwOnError: false) is null)
+        if (OptionalPackages.RemoteSupport is not { } available)
         {
             throw new NotSupportedException(
-                $"akka.actor.provider is [{provider}]: propagation across nodes needs the {RemoteAssembly} package. " +
-                $"Add a reference to {RemoteAssembly} (dotnet add package {RemoteAssembly}).");
+                $"akka.actor.provider is [{provider}]: propagation across nodes needs the {OptionalPackages.Remote} package. " +
+                $"Add a reference to {OptionalPackages.Remote} (dotnet add package {OptionalPackages.Remote}).");
         }
 
-        return type;
+        hasCluster = cluster;
+        return TypeName(remote ? available.RemoteProvider : available.ClusterProvider);
     }
 
     private static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";

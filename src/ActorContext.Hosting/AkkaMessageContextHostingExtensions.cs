@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using ActorContext.Akka;
+using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -59,7 +60,7 @@ public static class AkkaMessageContextHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
-        builder.AddHocon(MessageContextSetup.PropagationConfig(ConfigurationFactory.Empty, options, withProvider: false), HoconAddMode.Prepend);
+        builder.AddHocon(PropagationConfig.WithoutProvider(options), HoconAddMode.Prepend);
 
         if (s_installed.TryGetValue(builder, out _))
         {
@@ -86,7 +87,7 @@ public static class AkkaMessageContextHostingExtensions
                     $"and scheduler [{system.Scheduler.GetType().FullName}], so contexts would not propagate. Another setting replaced them " +
                     "(a custom actor-ref provider or akka.scheduler.implementation): remove it, or create the system from " +
                     "Config.WithMessageContext() yourself. Remote and cluster systems also need the ActorContext.Remote package. " +
-                    MessageContextSetup.SchedulerAdvice(system.Scheduler));
+                    PropagationConfig.SchedulerAdvice(system.Scheduler));
             }
         });
 
@@ -100,7 +101,7 @@ public static class AkkaMessageContextHostingExtensions
         {
             // Below everything the user configured, in whatever order: a scheduler named with akka.scheduler.implementation
             // wins, and the start-up check fails the start saying so, instead of it being replaced without a word.
-            builder.AddHocon(MessageContextSetup.SchedulerFallbackConfig(), HoconAddMode.Append);
+            builder.AddHocon(PropagationConfig.SchedulerFallback(), HoconAddMode.Append);
         }
 
         string kind;
@@ -136,8 +137,8 @@ public static class AkkaMessageContextHostingExtensions
 
         // A provider propagation cannot stand in for (or remote/cluster without ActorContext.Remote) fails the host's
         // build here with the NotSupportedException that says why — before the system opens any port.
-        var type = MessageContextSetup.ContextProviderFor(kind);
-        chosen.Value = new ProviderSelection.Custom(type, kind, hasCluster: type.Contains("Cluster", StringComparison.Ordinal));
+        var type = PropagationConfig.ProviderFor(kind, out var hasCluster);
+        chosen.Value = new ProviderSelection.Custom(type, kind, hasCluster);
         builder.WithActorRefProvider(chosen.Value);
     }
 

@@ -1,4 +1,4 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
@@ -19,7 +19,7 @@ namespace ActorContext.TestKit;
 /// the code that scheduled it, as the propagating scheduler of a real system does: a message scheduled under
 /// <c>"t-1"</c> is delivered with <c>"t-1"</c> when the test advances time, on every tick of a repeating schedule.
 /// </remarks>
-public sealed class ContextTestScheduler : TestScheduler, IScheduler, IAdvancedScheduler, IPropagatingScheduler
+public sealed class ContextTestScheduler : TestScheduler, IScheduler, IAdvancedScheduler
 {
     /// <summary>Creates the scheduler; Akka calls this when the actor system starts.</summary>
     /// <param name="schedulerConfig">The scheduler's configuration.</param>
@@ -33,49 +33,49 @@ public sealed class ContextTestScheduler : TestScheduler, IScheduler, IAdvancedS
 
     void ITellScheduler.ScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender)
     {
-        ScheduledContext.CaptureOnce(ref receiver, ref message);
+        ScheduledCapture.Once(ref receiver, ref message);
         ScheduleTellOnce(delay, receiver, message, sender);
     }
 
     void ITellScheduler.ScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
     {
-        ScheduledContext.CaptureOnce(ref receiver, ref message);
+        ScheduledCapture.Once(ref receiver, ref message);
         ScheduleTellOnce(delay, receiver, message, sender, cancelable);
     }
 
     void ITellScheduler.ScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender)
     {
-        ScheduledContext.CaptureRepeating(ref receiver, ref message);
+        ScheduledCapture.Repeating(ref receiver, ref message);
         ScheduleTellRepeatedly(initialDelay, interval, receiver, message, sender);
     }
 
     void ITellScheduler.ScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable)
     {
-        ScheduledContext.CaptureRepeating(ref receiver, ref message);
+        ScheduledCapture.Repeating(ref receiver, ref message);
         ScheduleTellRepeatedly(initialDelay, interval, receiver, message, sender, cancelable);
     }
 
     void IActionScheduler.ScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
-        ScheduleOnce(delay, ScheduledContext.CaptureOnce(action), cancelable);
+        ScheduleOnce(delay, ScheduledCapture.Once(action), cancelable);
 
     void IActionScheduler.ScheduleOnce(TimeSpan delay, Action action) =>
-        ScheduleOnce(delay, ScheduledContext.CaptureOnce(action));
+        ScheduleOnce(delay, ScheduledCapture.Once(action));
 
     void IActionScheduler.ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
-        ScheduleRepeatedly(initialDelay, interval, ScheduledContext.CaptureRepeating(action), cancelable);
+        ScheduleRepeatedly(initialDelay, interval, ScheduledCapture.Repeating(action), cancelable);
 
     void IActionScheduler.ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action) =>
-        ScheduleRepeatedly(initialDelay, interval, ScheduledContext.CaptureRepeating(action));
+        ScheduleRepeatedly(initialDelay, interval, ScheduledCapture.Repeating(action));
 
     void IRunnableScheduler.ScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
-        ScheduleOnce(delay, ScheduledContext.CaptureOnce(action), cancelable);
+        ScheduleOnce(delay, ScheduledCapture.Once(action), cancelable);
 
     void IRunnableScheduler.ScheduleOnce(TimeSpan delay, IRunnable action) =>
-        ScheduleOnce(delay, ScheduledContext.CaptureOnce(action));
+        ScheduleOnce(delay, ScheduledCapture.Once(action));
 
     void IRunnableScheduler.ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
-        ScheduleRepeatedly(initialDelay, interval, ScheduledContext.CaptureRepeating(action), cancelable);
+        ScheduleRepeatedly(initialDelay, interval, ScheduledCapture.Repeating(action), cancelable);
 
     void IRunnableScheduler.ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action) =>
-        ScheduleRepeatedly(initialDelay, interval, ScheduledContext.CaptureRepeating(action));
+        ScheduleRepeatedly(initialDelay, interval, ScheduledCapture.Repeating(action));
 }

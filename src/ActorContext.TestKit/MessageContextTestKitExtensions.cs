@@ -1,4 +1,4 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka;
 using Akka.Actor;
 using Akka.TestKit;
 
@@ -15,9 +15,13 @@ public static class MessageContextTestKitExtensions
         ArgumentNullException.ThrowIfNull(testKit);
 
         // A probe in a system without propagation would report every context as missing, blaming the code under test.
-        if (PropagationDiagnostics.DescribeSystem(testKit.Sys) is { } off)
+        if (!testKit.Sys.IsMessageContextEnabled())
         {
-            throw new InvalidOperationException("A context probe records the context of each message it receives, but " + off);
+            throw new InvalidOperationException(
+                $"A context probe records the context of each message it receives, but actor system [{testKit.Sys.Name}] was created " +
+                "without context propagation, so no message carries a context in it. Create it from config.WithMessageContext() " +
+                "(a TestKit: base(ConfigurationFactory.Empty.WithMessageContext())), or call .WithMessageContext() on the " +
+                "Akka.Hosting builder (Akka.Hosting.TestKit: in ConfigureAkka).");
         }
 
         return new ContextProbe(testKit, name);

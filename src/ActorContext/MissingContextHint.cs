@@ -1,4 +1,5 @@
 using System.Reflection;
+using ActorContext.Infrastructure;
 
 namespace ActorContext;
 
@@ -7,14 +8,15 @@ namespace ActorContext;
 /// read runs inside an actor of a system created without propagation, where no message carries a context.
 /// </summary>
 /// <remarks>
-/// Asked only when a read fails, so it costs nothing otherwise; the Akka integration is found by name because this
-/// assembly does not depend on it (and when it is not there, there is nothing to add).
+/// Asked only when a read fails, so it costs nothing otherwise. This assembly does not depend on the Akka integration,
+/// so it knows only its package name; what to say comes from the <see cref="MissingContextHintAttribute"/> declared
+/// there (and when the package is not referenced, there is nothing to add).
 /// </remarks>
 internal static class MissingContextHint
 {
-    private const string ProviderType = "ActorContext.Akka.Internal.PropagationDiagnostics, ActorContext.Akka";
+    private const string EnginePackage = "ActorContext.Akka";
 
-    private static Func<string?>? s_describe;
+    private static MissingContextHintAttribute? s_hint;
     private static volatile bool s_probed;
 
     /// <summary>A sentence saying why nothing is current here, or null when there is nothing to add.</summary>
@@ -22,12 +24,22 @@ internal static class MissingContextHint
     {
         if (!s_probed)
         {
-            s_describe = Type.GetType(ProviderType, throwOnError: false)
-                ?.GetMethod("Describe", BindingFlags.NonPublic | BindingFlags.Static, Type.EmptyTypes)
-                ?.CreateDelegate<Func<string?>>();
+            s_hint = Find();
             s_probed = true;
         }
 
-        return s_describe?.Invoke();
+        return s_hint?.Describe();
+    }
+
+    private static MissingContextHintAttribute? Find()
+    {
+        try
+        {
+            return Assembly.Load(new AssemblyName(EnginePackage)).GetCustomAttribute<MissingContextHintAttribute>();
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace ActorContext.Akka.Internal;
 /// suppressed. Tells to context-aware refs carry the context as the usual wrapper (timers included); other
 /// receivers and actions run with the captured context made current around them.
 /// </remarks>
-internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimeProvider, IDisposable, IPropagatingScheduler
+internal sealed class ContextScheduler : SchedulerBase, IDateTimeOffsetNowTimeProvider, IDisposable
 {
     internal const string InnerImplementationPath = "actor-context.inner-scheduler";
 

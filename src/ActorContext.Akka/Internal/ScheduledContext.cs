@@ -84,7 +84,3 @@ internal static class ScheduledContext
     }
 }
 
-/// <summary>Marks a scheduler that captures contexts (see <see cref="ScheduledContext"/>): what <c>IsMessageContextEnabled</c> checks.</summary>
-internal interface IPropagatingScheduler
-{
-}
