@@ -4,7 +4,7 @@ using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace ActorContext.Cluster.Tests;
+namespace ActorContext.Remote.Tests;
 
 /// <summary>The engine takes Remote's providers, serializer and id from what ActorContext.Remote declares about itself.</summary>
 public sealed class RemoteSupportTests
