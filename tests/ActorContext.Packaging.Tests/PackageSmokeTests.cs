@@ -57,7 +57,8 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
                 Log(pack);
             }
 
-            // 2. Every library has a package and a symbols package with the metadata nuget.org shows.
+            // 2. Every library has a package and a symbols package with the metadata nuget.org shows, and depends on the
+            //    other ActorContext packages at exactly this version.
             foreach (var project in Repo.LibraryProjects)
             {
                 AssertPackage(feed, project, version);
@@ -175,6 +176,26 @@ public sealed class PackageSmokeTests(ITestOutputHelper output)
         // (a placeholder address was once written here and pointed at nothing).
         Assert.Null(Element("repository")?.Attribute("url"));
         Assert.Null(Element("projectUrl"));
+        AssertExactActorContextDependencies(metadata, id, version);
+    }
+
+    /// <summary>
+    /// ActorContext packages meet through seams that change between versions, so each depends on the others at exactly
+    /// its own version (<c>[x.y.z]</c>); NuGet alone would write <c>&gt;= x.y.z</c> (see Directory.Build.targets).
+    /// </summary>
+    private static void AssertExactActorContextDependencies(XElement metadata, string id, string version)
+    {
+        var ours = metadata.Descendants()
+            .Where(e => e.Name.LocalName == "dependency" && e.Attribute("id")!.Value.StartsWith("ActorContext", StringComparison.Ordinal))
+            .ToList();
+        foreach (var dependency in ours)
+        {
+            Assert.True(dependency.Attribute("version")?.Value == $"[{version}]",
+                $"{id} depends on {dependency.Attribute("id")!.Value} at [{dependency.Attribute("version")?.Value}], not at exactly [{version}]");
+        }
+
+        // Every package but the core one references another: an empty list would mean the check above saw nothing.
+        Assert.True(id == "ActorContext" || ours.Count > 0, $"{id} lists no ActorContext dependency");
     }
 
     private static void WriteConsoleApp(string app, string feed, string version)
