@@ -1,4 +1,4 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Cluster;
@@ -17,11 +17,11 @@ internal sealed class ContextClusterActorRefProvider : ClusterActorRefProvider, 
     IInternalActorRef IActorRefProvider.ActorOf(ActorSystemImpl system, Props props, IInternalActorRef supervisor, ActorPath path, bool systemService, Deploy deploy, bool lookupDeploy, bool async) =>
         RemoteProviderSupport.ActorOf(this, () => ActorOf(system, props, supervisor, path, systemService, deploy, lookupDeploy, async), system, props, supervisor, path, systemService, deploy, lookupDeploy, async);
 
-    /// <summary>Starts remoting (its transport threads among others) apart from the creator's context (see <see cref="Detached"/>).</summary>
+    /// <summary>Starts remoting (its transport threads among others) apart from the creator's context (see <see cref="TransportSupport.RunDetached"/>).</summary>
     public override void Init(ActorSystemImpl system)
     {
-        AkkaInternals.EnsurePresent();
-        Detached.Run(() => base.Init(system));
+        TransportSupport.EnsureAkkaInternals();
+        TransportSupport.RunDetached(() => base.Init(system));
     }
 
     protected override IInternalActorRef CreateRemoteRef(ActorPath actorPath, Address localAddress) =>

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.Serialization;
 using System.Text;
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Infrastructure;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Serialization;
@@ -14,13 +15,13 @@ namespace ActorContext.Remote;
 /// <remarks>
 /// <para>
 /// Frame: <c>version:u8 contextLength:i32 context serializerId:i32 manifestLength:i32 manifest:utf8 message</c>.
-/// The context part is ActorContext's closed wire format (<see cref="ContextWireFormat"/>, encoded and decoded through
+/// The context part is ActorContext's closed wire format (<see cref="ContextWire"/>, encoded and decoded through
 /// <see cref="ContextWireCache"/>); the message is
 /// serialized by whatever serializer Akka binds to it, exactly as it would be without propagation.
 /// </para>
 /// <para>
 /// A context that cannot be decoded (truncated, corrupted, hostile, over the size limit, or naming a var of
-/// another type) does not fail the association: the message is delivered as a <see cref="RejectedContextMessage"/>,
+/// another type) does not fail the association: the message is delivered as a rejected message (<see cref="TransportSupport.Rejected"/>),
 /// which the receiving actor sends to dead letters with the reason logged. A frame whose own lengths are wrong
 /// cannot be split into message and context and fails deserialization, which Akka.Remote logs and drops.
 /// </para>
@@ -44,18 +45,17 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj)
     {
-        if (obj is not ContextEnvelope envelope)
+        if (!TransportSupport.TryOpen(obj, out var inner, out var snapshot))
         {
             throw new ArgumentException($"{nameof(ContextEnvelopeSerializer)} only serializes context envelopes, not {obj.GetType()}.", nameof(obj));
         }
 
-        var context = ContextWireCache.Encode(envelope.Context);
+        var context = ContextWireCache.Encode(snapshot);
         if (context.Length > DistributedContext.MaxEncodedBytes)
         {
-            context = EncodeWithoutTrace(envelope.Context, context.Length);
+            context = EncodeWithoutTrace(snapshot, context.Length);
         }
 
-        var inner = envelope.Message;
         var serializer = system.Serialization.FindSerializerFor(inner);
         var manifest = s_manifests.Encode(Serialization.ManifestFor(serializer, inner));
         var payload = serializer.ToBinary(inner);
@@ -81,16 +81,16 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
     private byte[] EncodeWithoutTrace(ContextSnapshot snapshot, int encodedBytes)
     {
         var limit = DistributedContext.MaxEncodedBytes;
-        if (snapshot.Trace is null)
+        if (!ContextWire.HasTrace(snapshot))
         {
             // Cannot happen through the public API (every set is checked); Akka.Remote logs this and drops the message.
-            throw ContextTooLargeException.ForMessage(encodedBytes, limit, hasTrace: false);
+            throw ContextWire.TooLarge(encodedBytes, limit, hasTrace: false);
         }
 
-        var untraced = ContextWireFormat.Encode(snapshot.Without(TraceCarrier.Var));
+        var untraced = ContextWire.EncodeWithoutTrace(snapshot);
         if (untraced.Length > limit)
         {
-            throw ContextTooLargeException.ForMessage(encodedBytes, limit, hasTrace: true);
+            throw ContextWire.TooLarge(encodedBytes, limit, hasTrace: true);
         }
 
         var now = Environment.TickCount64;
@@ -210,9 +210,9 @@ internal sealed class ContextEnvelopeSerializer : SerializerWithStringManifest
         }
         catch (ContextFormatException ex)
         {
-            return new RejectedContextMessage(message, ex.Message);
+            return TransportSupport.Rejected(message, ex.Message);
         }
 
-        return context is null ? message : ContextEnvelope.Create(message, context);
+        return context is null ? message : TransportSupport.Envelope(message, context);
     }
 }

@@ -1,4 +1,4 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Remote;
 
@@ -27,13 +27,13 @@ internal sealed class ContextRemoteActorRef : RemoteActorRef, IContextAwareRef
     {
         if (_unwrapsOnArrival)
         {
-            message = MessageWithContext.Wrap(message, sender);
+            message = TransportSupport.Wrap(message, sender);
         }
-        else if (message is ActorSelectionMessage selection && selection.Message is not ContextEnvelope && TargetsUnwrappingActor(selection))
+        else if (message is ActorSelectionMessage selection && !TransportSupport.IsEnvelope(selection.Message) && TargetsUnwrappingActor(selection))
         {
             // A selection travels as one message to the root of the other node, which delivers its content to the
             // selected actors there: carry the context inside it.
-            var wrapped = MessageWithContext.Wrap(selection.Message, sender);
+            var wrapped = TransportSupport.Wrap(selection.Message, sender);
             if (!ReferenceEquals(wrapped, selection.Message))
             {
                 message = new ActorSelectionMessage(wrapped, selection.Elements, selection.WildCardFanOut);
@@ -41,7 +41,7 @@ internal sealed class ContextRemoteActorRef : RemoteActorRef, IContextAwareRef
         }
 
         // A carrier never crosses nodes: its context is in the envelope now (Wrap reads it from the carrier).
-        base.TellInternal(message, MessageWithContext.RealSender(sender)!);
+        base.TellInternal(message, TransportSupport.RealSender(sender)!);
     }
 
     private bool TargetsUnwrappingActor(ActorSelectionMessage selection)

@@ -1,3 +1,5 @@
+using ActorContext.Infrastructure;
+
 namespace ActorContext.Remote;
 
 /// <summary>
@@ -27,10 +29,10 @@ internal static class ContextWireCache
     [ThreadStatic]
     private static Slot? t_decoded;
 
-    /// <summary><see cref="ContextWireFormat.Encode"/>, reusing this thread's last encoding of the same snapshot. Callers must not modify the returned array.</summary>
+    /// <summary><see cref="ContextWire.Encode"/>, reusing this thread's last encoding of the same snapshot. Callers must not modify the returned array.</summary>
     internal static byte[] Encode(ContextSnapshot? snapshot)
     {
-        if (snapshot is null || snapshot.WireCount == 0)
+        if (!ContextWire.HasWireEntries(snapshot))
         {
             return Array.Empty<byte>();
         }
@@ -52,7 +54,7 @@ internal static class ContextWireCache
             return received;
         }
 
-        var bytes = ContextWireFormat.Encode(snapshot);
+        var bytes = ContextWire.Encode(snapshot);
         encoded ??= t_encoded = new Slot?[EncodedPerThread];
         var next = t_nextEncoded;
         t_nextEncoded = (next + 1) % EncodedPerThread;
@@ -61,7 +63,7 @@ internal static class ContextWireCache
     }
 
     /// <summary>
-    /// <see cref="ContextWireFormat.Decode"/>, reusing the snapshot decoded last on this thread when the bytes are the
+    /// <see cref="ContextWire.Decode"/>, reusing the snapshot decoded last on this thread when the bytes are the
     /// same.
     /// </summary>
     /// <exception cref="ContextFormatException">The payload is malformed, too large, or does not match the vars declared here.</exception>
@@ -72,7 +74,7 @@ internal static class ContextWireCache
             return kept;
         }
 
-        var snapshot = ContextWireFormat.Decode(payload, maxBytes);
+        var snapshot = ContextWire.Decode(payload, maxBytes);
         if (snapshot is not null)
         {
             // The payload is this snapshot's encoding (entries in the same order, forwarded ones as they came); a deadline

@@ -1,4 +1,4 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Remote;
@@ -30,7 +30,7 @@ internal static class RemoteProviderSupport
     {
         if (systemService)
         {
-            return LocalRefFactory.ActorOf(system, provider.Deployer, props, supervisor, path, deploy, lookupDeploy, async);
+            return TransportSupport.LocalActorOf(system, provider.Deployer, props, supervisor, path, deploy, lookupDeploy, async);
         }
 
         var elements = path.Elements;
@@ -54,7 +54,7 @@ internal static class RemoteProviderSupport
 
         return propsDeploy.Scope is RemoteScope remote && !provider.HasAddress(remote.Address)
             ? akkaActorOf()
-            : LocalRefFactory.ActorOf(system, provider.Deployer, props, supervisor, path, deployment, lookupDeploy: false, async);
+            : TransportSupport.LocalActorOf(system, provider.Deployer, props, supervisor, path, deployment, lookupDeploy: false, async);
     }
 
     internal static IInternalActorRef CreateRemoteRef(RemoteActorRefProvider provider, ActorPath path, Address localAddress) =>

@@ -13,8 +13,13 @@ namespace ActorContext;
 /// an immutable hash map so 10,000 vars stay correct without quadratic copying.
 /// <see cref="Owner"/> identifies the logical context the snapshot belongs to (a <see cref="MessageContext"/>
 /// being run, or <see langword="null"/> for the ambient flow) so tokens can refuse to be reset elsewhere.
+/// <para>
+/// Public only as an opaque handle for the ActorContext packages' seams (the <c>Infrastructure</c> namespaces), which
+/// pass it between core and the engine and the transports; it has no public members. Not for applications.
+/// </para>
 /// </remarks>
-internal sealed class ContextSnapshot
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public sealed class ContextSnapshot
 {
     private const int SmallLimit = 16;
 

@@ -1,3 +1,4 @@
+using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Dispatch;
