@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Dispatch;
 
 namespace ActorContext.Akka.Internal;
@@ -14,10 +15,10 @@ internal static class CallerThreadGuard
     internal static bool RunsOnCallerThread(MessageDispatcher dispatcher) => dispatcher is not global::Akka.Dispatch.Dispatcher;
 
     /// <summary>Remembers the caller's context; disposing puts it back.</summary>
-    internal static Scope Keep() => new(ContextSnapshot.Current);
+    internal static Scope Keep() => new(ContextSnapshots.Current);
 
     internal readonly struct Scope(ContextSnapshot? previous) : IDisposable
     {
-        public void Dispose() => ContextSnapshot.Restore(previous);
+        public void Dispose() => ContextSnapshots.Restore(previous);
     }
 }

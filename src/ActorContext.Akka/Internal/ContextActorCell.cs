@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Actor.Internal;
@@ -114,10 +115,9 @@ internal sealed class ContextActorCell : ActorCell
             return;
         }
 
-        if (context is not null && FlowScope.InUse && plan.DropsExpired
-            && context.TryGet(FlowDeadline.Current, out var flow) && flow is FlowScope { IsDone: true } done)
+        if (context is not null && ContextSnapshots.DeadlinesInUse && plan.DropsExpired && ContextSnapshots.IsFlowDone(context, out var cancelled))
         {
-            DropExpired(inner, done);
+            DropExpired(inner, cancelled);
             return;
         }
 
@@ -127,13 +127,13 @@ internal sealed class ContextActorCell : ActorCell
             {
                 plan.Hook!.Receive(this, inner, context);
             }
-            else if (context?.Trace is not null)
+            else if (context is not null && ContextSnapshots.HasTrace(context))
             {
                 ReceiveTraced(plan, inner, context, scheduled);
             }
             else if (plan.Path == ReceivePath.Plain)
             {
-                ContextSnapshot.Restore(context);
+                ContextSnapshots.Restore(context);
                 base.ReceiveMessage(inner);
             }
             else
@@ -174,8 +174,8 @@ internal sealed class ContextActorCell : ActorCell
     /// <summary>A message that carries a trace: Receive runs under the sender's trace (see <see cref="HopTracing"/>).</summary>
     private void ReceiveTraced(ReceivePlan plan, object inner, ContextSnapshot context, bool scheduled)
     {
-        var previous = plan.RestoreAfterReceive ? ContextSnapshot.Current : null;
-        ContextSnapshot.Restore(context);
+        var previous = plan.RestoreAfterReceive ? ContextSnapshots.Current : null;
+        ContextSnapshots.Restore(context);
         var hop = HopTracing.Enter(context, this, inner, scheduled, plan.HopSpans);
         try
         {
@@ -198,7 +198,7 @@ internal sealed class ContextActorCell : ActorCell
             HopTracing.Exit(hop);
             if (plan.RestoreAfterReceive)
             {
-                ContextSnapshot.Restore(previous);
+                ContextSnapshots.Restore(previous);
             }
         }
     }
@@ -212,8 +212,8 @@ internal sealed class ContextActorCell : ActorCell
             RememberedContexts.Remember(inner, context);
         }
 
-        var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(persistence is null ? context : persistence.ContextFor(inner, context));
+        var previous = ContextSnapshots.Current;
+        ContextSnapshots.Restore(persistence is null ? context : persistence.ContextFor(inner, context));
         try
         {
             if (plan.RemembersContexts)
@@ -230,10 +230,10 @@ internal sealed class ContextActorCell : ActorCell
         }
         finally
         {
-            persistence?.Sync(ContextSnapshot.Current);
+            persistence?.Sync(ContextSnapshots.Current);
             if (plan.RestoreAfterReceive)
             {
-                ContextSnapshot.Restore(previous);
+                ContextSnapshots.Restore(previous);
             }
         }
     }
@@ -241,9 +241,9 @@ internal sealed class ContextActorCell : ActorCell
     private static readonly long s_dropLogInterval = global::System.Diagnostics.Stopwatch.Frequency * 10;
 
     /// <summary>A message whose flow gave up: dead letters, counted, one warning per actor per interval.</summary>
-    private void DropExpired(object message, FlowScope flow)
+    private void DropExpired(object message, bool cancelled)
     {
-        var reason = flow.IsCancelled && flow.Remaining != TimeSpan.Zero ? "cancelled" : "deadline exceeded";
+        var reason = cancelled ? "cancelled" : "deadline exceeded";
         // A timer's message arrives inside Akka's timer wrapper: dead letters show what the user scheduled.
         ToDeadLetters(message is IWrappedMessage wrapped && message.GetType().Namespace == "Akka.Actor.Scheduler" ? wrapped.Message : message);
         _droppedSinceLog++;
@@ -270,7 +270,7 @@ internal sealed class ContextActorCell : ActorCell
     /// <summary>Hands a message the actor must not see to dead letters, with no context left current.</summary>
     private void ToDeadLetters(object message)
     {
-        ContextSnapshot.Restore(null);
+        ContextSnapshots.Restore(null);
         System.DeadLetters.Tell(new DeadLetter(message, Sender, Self), Sender);
     }
 
@@ -279,20 +279,20 @@ internal sealed class ContextActorCell : ActorCell
         // Terminated, PoisonPill, Kill and Identify carry no user context: don't let the previous message's leak in.
         if (!_settings.RestoreAfterReceive)
         {
-            ContextSnapshot.Restore(null);
+            ContextSnapshots.Restore(null);
             base.AutoReceiveMessage(envelope);
             return;
         }
 
-        var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(null);
+        var previous = ContextSnapshots.Current;
+        ContextSnapshots.Restore(null);
         try
         {
             base.AutoReceiveMessage(envelope);
         }
         finally
         {
-            ContextSnapshot.Restore(previous);
+            ContextSnapshots.Restore(previous);
         }
     }
 
@@ -301,7 +301,7 @@ internal sealed class ContextActorCell : ActorCell
         // The first incarnation (constructor and PreStart) runs with the context of the code that created the actor;
         // a restarted one (constructor and PostRestart) with none, so the failing message's context cannot leak into it.
         // Both run inside the cell's own mailbox run, which the next message's restore overwrites.
-        ContextSnapshot.Restore(_created ? null : _creationContext);
+        ContextSnapshots.Restore(_created ? null : _creationContext);
         _created = true;
 
         // PreRestart has run: the new incarnation's sends carry what the code current then has, as always.
@@ -327,7 +327,7 @@ internal sealed class ContextActorCell : ActorCell
     internal object? WrapCurrentMessageForStash()
     {
         var current = CurrentMessage;
-        if (current is null or ContextEnvelope || _messageContext is null || _messageContext.IsEmpty)
+        if (current is null or ContextEnvelope || ContextSnapshots.IsNullOrEmpty(_messageContext))
         {
             return current;
         }
@@ -357,7 +357,7 @@ internal sealed class ContextActorCell : ActorCell
         // sent from the handler's own flow, where the failing message's context is current.
         if (systemMessage.GetType() == AkkaInternals.ActorTaskSchedulerMessage && AkkaInternals.FailureOf(systemMessage) is not null)
         {
-            _failedContext = ContextSnapshot.Current;
+            _failedContext = ContextSnapshots.Current;
         }
 
         // PreRestart receives the cell's CurrentMessage, which is the wrapper of the failed message when it came in one
@@ -372,7 +372,7 @@ internal sealed class ContextActorCell : ActorCell
                 SetCurrentMessage(this, wrapped.Message);
             }
 
-            if (RestartContext is { IsEmpty: false } failed && ChildrenContainer.IsNormal && !ReferenceEquals(InternalCurrentActorCellKeeper.Current, this))
+            if (RestartContext is { } failed && !ContextSnapshots.IsNullOrEmpty(failed) && ChildrenContainer.IsNormal && !ReferenceEquals(InternalCurrentActorCellKeeper.Current, this))
             {
                 RecreateUnder(failed, recreate.Cause);
                 return;
@@ -404,7 +404,7 @@ internal sealed class ContextActorCell : ActorCell
         {
             restart = new Task(() =>
             {
-                ContextSnapshot.Restore(failed);
+                ContextSnapshots.Restore(failed);
                 SetCurrentMessage(this, message);
                 try
                 {

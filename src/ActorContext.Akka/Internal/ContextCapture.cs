@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using System.Runtime.CompilerServices;
 
 namespace ActorContext.Akka.Internal;
@@ -13,7 +14,7 @@ internal static class ContextCapture
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ContextSnapshot? Current()
     {
-        var context = ContextSnapshot.Current;
+        var context = ContextSnapshots.Current;
         return TraceCapture.InUse ? TraceCapture.Attach(context) : context;
     }
 
@@ -32,7 +33,7 @@ internal static class ContextCapture
     /// </summary>
     internal static ContextSnapshot? Untraced()
     {
-        var context = ContextSnapshot.Current;
-        return context?.Trace is null ? context : context.Without(TraceCarrier.Var);
+        var context = ContextSnapshots.Current;
+        return context is null || !ContextSnapshots.HasTrace(context) ? context : ContextSnapshots.WithoutTrace(context);
     }
 }

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Actor;
 
 namespace ActorContext.Akka.Internal;
@@ -32,7 +33,7 @@ internal class ContextEnvelope : IWrappedMessage
     internal static ContextEnvelope Create(object message, ContextSnapshot context, bool influencesReceiveTimeout) =>
         influencesReceiveTimeout ? new ContextEnvelope(message, context) : new NotInfluencingReceiveTimeout(message, context);
 
-    public override string ToString() => $"{Message} (with context of {Context.VisibleCount} entries)";
+    public override string ToString() => $"{Message} (with context of {ContextSnapshots.VisibleCount(Context)} entries)";
 
     /// <summary>Keeps the receive-timeout behaviour of the message it wraps (the cell checks the outer type).</summary>
     internal sealed class NotInfluencingReceiveTimeout(object message, ContextSnapshot context)

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using System.Diagnostics;
 
 namespace ActorContext.Akka.Internal;
@@ -15,11 +16,11 @@ internal static class Detached
 {
     internal static void Run(Action action)
     {
-        var snapshot = ContextSnapshot.Current;
+        var snapshot = ContextSnapshots.Current;
         var activity = Activity.Current;
         if (snapshot is not null)
         {
-            ContextSnapshot.Current = null;
+            ContextSnapshots.Current = null;
         }
 
         if (activity is not null)
@@ -42,7 +43,7 @@ internal static class Detached
 
             if (snapshot is not null)
             {
-                ContextSnapshot.Current = snapshot;
+                ContextSnapshots.Current = snapshot;
             }
         }
     }

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
@@ -40,7 +41,7 @@ internal static class HopTracing
     /// <summary>
     /// The ExecutionContext that holds exactly (snapshot, Activity.Current = its running local trace), made by a traced
     /// receive: a burst of messages from one request enters it without allocating. Kept by the trace (see
-    /// <see cref="TraceCarrier.TraceParent.ReceiveCache"/>), so it lives as long as the request's messages, never longer.
+    /// <see cref="ContextSnapshots.GetTraceReceiveCache"/>), so it lives as long as the request's messages, never longer.
     /// </summary>
     private sealed class Entered(ContextSnapshot snapshot, ExecutionContext executionContext)
     {
@@ -52,10 +53,10 @@ internal static class HopTracing
     /// <remarks>Called right after the message's context snapshot was made current.</remarks>
     internal static Hop Enter(ContextSnapshot context, ContextActorCell cell, object message, bool scheduled, bool span)
     {
-        var trace = context.Trace!;
+        var trace = ContextSnapshots.GetTrace(context)!;
         var entry = ExecutionContext.Capture();
         var previous = entry is null ? Activity.Current : null;
-        var parent = trace.Context;
+        var parent = ContextSnapshots.GetTraceContext(trace);
         if (span && s_source.HasListeners())
         {
             // The tags go in with the creation: the Activity builds its tag list in one go, where four SetTag calls
@@ -76,12 +77,12 @@ internal static class HopTracing
             }
         }
 
-        if (trace.Local is { IsStopped: false } local)
+        if (ContextSnapshots.GetTraceActivity(trace) is { IsStopped: false } local)
         {
             // Only an ExecutionContext that holds nothing but the snapshot may be reused on another message: anything
             // else in it belongs to the code that ran before.
-            var sole = context.IsSoleExecutionContext(entry);
-            if (sole && trace.ReceiveCache is Entered entered && ReferenceEquals(entered.Snapshot, context))
+            var sole = ContextSnapshots.IsSoleExecutionContext(context, entry);
+            if (sole && ContextSnapshots.GetTraceReceiveCache(trace) is Entered entered && ReferenceEquals(entered.Snapshot, context))
             {
                 ExecutionContext.Restore(entered.ExecutionContext);
                 return new Hop(entry, previous, null);
@@ -90,7 +91,7 @@ internal static class HopTracing
             Activity.Current = local;
             if (sole && ExecutionContext.Capture() is { } made)
             {
-                trace.ReceiveCache = new Entered(context, made);
+                ContextSnapshots.SetTraceReceiveCache(trace, new Entered(context, made));
             }
 
             return new Hop(entry, previous, null);

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Actor.Internal;
@@ -53,12 +54,12 @@ internal static class MessageWithContext
         if (cached is not null && !RememberedContexts.AnyRemembering && !TraceCapture.InUse)
         {
             var thread = ExecutionContext.Capture();
-            if (ContextSnapshot.IsEmptyExecutionContext(thread) && cell!.RestartContext is null)
+            if (ContextSnapshots.IsEmptyExecutionContext(thread) && cell!.RestartContext is null)
             {
                 return sender;
             }
 
-            if (ReferenceEquals(cached.Sender, sender) && cached.Context.IsSoleExecutionContext(thread))
+            if (ReferenceEquals(cached.Sender, sender) && ContextSnapshots.IsSoleExecutionContext(cached.Context, thread))
             {
                 return KindOf(message) == WrapKind.Bare ? sender : cached;
             }
@@ -74,14 +75,14 @@ internal static class MessageWithContext
     private static IActorRef? CarryLooked(object message, IActorRef? sender, ContextActorCell? cell)
     {
         var context = ContextCapture.For(message);
-        if ((context is null || context.IsEmpty) && cell?.RestartContext is { } restart && ReferenceEquals(cell, InternalCurrentActorCellKeeper.Current))
+        if ((ContextSnapshots.IsNullOrEmpty(context)) && cell?.RestartContext is { } restart && ReferenceEquals(cell, InternalCurrentActorCellKeeper.Current))
         {
             // PreRestart runs in a mailbox run of its own, with nothing current: what it sends (a retry of the failed
             // message, typically) carries the failed message's context.
             context = restart;
         }
 
-        if (context is null || context.IsEmpty || (sender is not null && sender.GetType() == typeof(SenderSlotCarrier)))
+        if (ContextSnapshots.IsNullOrEmpty(context) || (sender is not null && sender.GetType() == typeof(SenderSlotCarrier)))
         {
             return sender;
         }
@@ -156,18 +157,18 @@ internal static class MessageWithContext
     /// </summary>
     /// <remarks>
     /// What crosses is decided here, at the send: a flow's deadline and cancellation are frozen as they are now
-    /// (<see cref="FlowDeadline.FreezeForWire"/>), also for a scheduled message that arrives already wrapped.
+    /// (<see cref="ContextSnapshots.FreezeForWire"/>), also for a scheduled message that arrives already wrapped.
     /// </remarks>
     internal static object Wrap(object message, IActorRef? sender)
     {
         if (message is ContextEnvelope envelope)
         {
-            var frozen = FlowDeadline.FreezeForWire(envelope.Context);
+            var frozen = ContextSnapshots.FreezeForWire(envelope.Context);
             return ReferenceEquals(frozen, envelope.Context) ? envelope : ContextEnvelope.Create(envelope.Message, frozen);
         }
 
         var context = sender is SenderSlotCarrier carrier ? carrier.Context : ContextCapture.For(message);
-        return context is null || context.IsEmpty ? message : Wrap(message, FlowDeadline.FreezeForWire(context));
+        return ContextSnapshots.IsNullOrEmpty(context) ? message : Wrap(message, ContextSnapshots.FreezeForWire(context));
     }
 
     /// <summary>Wraps <paramref name="message"/> with a non-empty <paramref name="context"/>, unless its type must reach Akka bare.</summary>

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Actor;
 
 namespace ActorContext.Akka.Internal;
@@ -108,7 +109,7 @@ internal abstract class ReceiveHook
         internal override void Receive(ContextActorCell cell, object message, ContextSnapshot? context)
         {
             var own = everyMessage || IsStreamsProtocol(message) ? creationContext : context;
-            ContextSnapshot.Restore(own);
+            ContextSnapshots.Restore(own);
             cell.ReceiveUnhooked(message);
         }
     }

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using ActorContext.Akka.Infrastructure;
 using Akka.Actor;
 using Akka.Dispatch;
@@ -34,21 +35,21 @@ internal static class ScheduledContext
     /// <summary>Runs <paramref name="action"/> under <paramref name="context"/> and puts back what was current.</summary>
     internal static void RunIn(ContextSnapshot? context, Action action)
     {
-        var previous = ContextSnapshot.Current;
-        ContextSnapshot.Restore(context);
+        var previous = ContextSnapshots.Current;
+        ContextSnapshots.Restore(context);
         try
         {
             action();
         }
         finally
         {
-            ContextSnapshot.Restore(previous);
+            ContextSnapshots.Restore(previous);
         }
     }
 
     private static void Capture(ref ICanTell receiver, ref object message, ContextSnapshot? context)
     {
-        if (context is null || context.IsEmpty)
+        if (ContextSnapshots.IsNullOrEmpty(context))
         {
             return;
         }
@@ -64,10 +65,10 @@ internal static class ScheduledContext
     }
 
     private static Action Capture(Action action, ContextSnapshot? context) =>
-        context is null || context.IsEmpty ? action : () => RunIn(context, action);
+        ContextSnapshots.IsNullOrEmpty(context) ? action : () => RunIn(context, action);
 
     private static IRunnable Capture(IRunnable runnable, ContextSnapshot? context) =>
-        context is null || context.IsEmpty ? runnable : new ContextRestoringRunnable(runnable, context);
+        ContextSnapshots.IsNullOrEmpty(context) ? runnable : new ContextRestoringRunnable(runnable, context);
 
     /// <summary>Tells a receiver that cannot unwrap (a temp Ask actor, a selection, a remote ref) under the captured context.</summary>
     private sealed class ContextRestoringReceiver(ICanTell receiver, ContextSnapshot context) : ICanTell

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Actor;
 using Akka.Util;
 
@@ -55,6 +56,6 @@ internal sealed class SenderSlotCarrier : IActorRef
 
     public ISurrogate ToSurrogate(ActorSystem system) => Real.ToSurrogate(system);
 
-    public override string ToString() => $"{Real} (with context of {Context.VisibleCount} entries)";
+    public override string ToString() => $"{Real} (with context of {ContextSnapshots.VisibleCount(Context)} entries)";
 
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ActorContext.Infrastructure;
 
 namespace ActorContext.Akka.Internal;
 
 /// <summary>
-/// The capture policy of the trace entry (<see cref="TraceCarrier"/>): when and how <see cref="Activity.Current"/>
+/// The capture policy of the trace entry (core's <c>actor-context.trace</c>, reached through <see cref="ContextSnapshots"/>): when and how <see cref="Activity.Current"/>
 /// becomes the trace a message carries, and the stand-in Activities a receiver runs under.
 /// </summary>
 /// <remarks>
@@ -25,7 +26,7 @@ internal static class TraceCapture
     [ThreadStatic]
     private static WeakReference<Derivation>? t_lastDerivation;
 
-    private static readonly ConditionalWeakTable<TraceCarrier.TraceParent, Derivation> s_derivations = new();
+    private static readonly ConditionalWeakTable<object, Derivation> s_derivations = new();
 
     /// <summary>A context and the Activity it was sent under, and the snapshot derived from them.</summary>
     private sealed class Derivation(ContextSnapshot? baseContext, Activity activity, ContextSnapshot? derived)
@@ -87,7 +88,7 @@ internal static class TraceCapture
     internal static ContextSnapshot? Attach(ContextSnapshot? context)
     {
         var activity = Activity.Current;
-        if (activity is null || ReferenceEquals(context?.Trace?.Local, activity) || activity.IdFormat != ActivityIdFormat.W3C)
+        if (activity is null || ReferenceEquals(ContextSnapshots.GetTrace(context) is { } current ? ContextSnapshots.GetTraceActivity(current) : null, activity) || activity.IdFormat != ActivityIdFormat.W3C)
         {
             return context;
         }
@@ -99,16 +100,16 @@ internal static class TraceCapture
         }
 
         ContextSnapshot? derived;
-        if (activity.GetCustomProperty(StandInProperty) is TraceCarrier.TraceParent original)
+        if (activity.GetCustomProperty(StandInProperty) is { } original)
         {
-            derived = ReferenceEquals(context?.Trace, original) ? context : (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, original);
+            derived = ReferenceEquals(ContextSnapshots.GetTrace(context), original) ? context : ContextSnapshots.WithTrace(context, original);
         }
         else
         {
-            derived = (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity));
+            derived = ContextSnapshots.WithTrace(context, ContextSnapshots.FreezeTrace(activity));
         }
 
-        if (derived?.Trace is { } trace)
+        if (ContextSnapshots.GetTrace(derived) is { } trace)
         {
             var derivation = new Derivation(context, activity, derived);
             s_derivations.AddOrUpdate(trace, derivation);
@@ -130,22 +131,23 @@ internal static class TraceCapture
     /// sender's trace id, parent span id, flags, trace state and baggage, and comes from no named ActivitySource;
     /// what the receiver sends under it carries <paramref name="trace"/> itself, never the stand-in.
     /// </summary>
-    internal static Activity CreateStandIn(TraceCarrier.TraceParent trace, string operationName)
+    internal static Activity CreateStandIn(object trace, string operationName)
     {
         var standIn = new Activity(operationName);
-        standIn.SetParentId(trace.Context.TraceId, trace.Context.SpanId, trace.Context.TraceFlags);
-        standIn.TraceStateString = trace.Context.TraceState;
+        var parent = ContextSnapshots.GetTraceContext(trace);
+        standIn.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+        standIn.TraceStateString = parent.TraceState;
         CopyBaggage(trace, standIn);
         standIn.SetCustomProperty(StandInProperty, trace);
         return standIn;
     }
 
     /// <summary>Gives <paramref name="target"/> the trace's baggage, so <see cref="Activity.Baggage"/> reads the same.</summary>
-    internal static void CopyBaggage(TraceCarrier.TraceParent trace, Activity target)
+    internal static void CopyBaggage(object trace, Activity target)
     {
         // AddBaggage puts an item in front of the ones added before it: add in reverse to keep the order, and with it
         // which of two items with the same key wins.
-        var items = trace.Baggage;
+        var items = ContextSnapshots.GetTraceBaggage(trace);
         for (var i = items.Length - 1; i >= 0; i--)
         {
             target.AddBaggage(items[i].Key, items[i].Value);
