@@ -1,5 +1,6 @@
-using ActorContext.Infrastructure;
 using System.Runtime.CompilerServices;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Infrastructure;
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Dispatch;
@@ -27,7 +28,7 @@ namespace ActorContext.Akka.Internal;
 /// (see <see cref="CallerThreadGuard"/>).
 /// </para>
 /// </remarks>
-internal sealed class ContextActorCell : ActorCell
+internal sealed class ContextActorCell : ActorCell, IHookedCell
 {
     private readonly ContextSnapshot? _creationContext;
     private readonly MessageContextSettings _settings;
@@ -170,6 +171,8 @@ internal sealed class ContextActorCell : ActorCell
 
     /// <summary>Hands <paramref name="message"/> to the actor with whatever context the <see cref="ReceiveHook"/> made current.</summary>
     internal void ReceiveUnhooked(object message) => base.ReceiveMessage(message);
+
+    void IHookedCell.ReceiveUnhooked(object message) => base.ReceiveMessage(message);
 
     /// <summary>A message that carries a trace: Receive runs under the sender's trace (see <see cref="HopTracing"/>).</summary>
     private void ReceiveTraced(ReceivePlan plan, object inner, ContextSnapshot context, bool scheduled)

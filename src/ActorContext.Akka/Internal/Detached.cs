@@ -1,5 +1,5 @@
-using ActorContext.Infrastructure;
 using System.Diagnostics;
+using ActorContext.Infrastructure;
 
 namespace ActorContext.Akka.Internal;
 

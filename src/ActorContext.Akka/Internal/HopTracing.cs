@@ -1,6 +1,6 @@
-using ActorContext.Infrastructure;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ActorContext.Infrastructure;
 using Akka.Actor;
 
 namespace ActorContext.Akka.Internal;

@@ -1,5 +1,5 @@
-using ActorContext.Infrastructure;
 using System.Runtime.CompilerServices;
+using ActorContext.Infrastructure;
 using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Actor.Scheduler;

@@ -14,15 +14,20 @@ internal static class OptionalPackages
 {
     internal const string Remote = "ActorContext.Remote";
     internal const string TestKit = "ActorContext.TestKit";
+    internal const string Streams = "ActorContext.Streams";
 
     private static readonly Lazy<RemoteSupportAttribute?> s_remote = new(() => Find<RemoteSupportAttribute>(Remote));
     private static readonly Lazy<TestSchedulerSupportAttribute?> s_testKit = new(() => Find<TestSchedulerSupportAttribute>(TestKit));
+    private static readonly Lazy<StreamsSupportAttribute?> s_streams = new(() => Find<StreamsSupportAttribute>(Streams));
 
     /// <summary>What ActorContext.Remote adds, or null when the application does not reference it.</summary>
     internal static RemoteSupportAttribute? RemoteSupport => s_remote.Value;
 
     /// <summary>What ActorContext.TestKit adds, or null when the application does not reference it.</summary>
     internal static TestSchedulerSupportAttribute? TestKitSupport => s_testKit.Value;
+
+    /// <summary>What ActorContext.Streams adds, or null when the application does not reference it.</summary>
+    internal static StreamsSupportAttribute? StreamsSupport => s_streams.Value;
 
     private static T? Find<T>(string name)
         where T : Attribute

@@ -1,3 +1,4 @@
+using ActorContext.Akka.Infrastructure;
 using ActorContext.Infrastructure;
 using Akka.Actor;
 
@@ -18,18 +19,15 @@ namespace ActorContext.Akka.Internal;
 /// <para>
 /// Without the ActorContext.Streams package, these actors run under the context they were created with — the one the
 /// stream was materialized in — except that a publisher handles the elements told to it under their own context:
-/// no element ever runs under another element's context. ActorContext.Streams (found by name, so this package does not
-/// depend on Akka.Streams) replaces these hooks with ones that carry each element's context.
+/// no element ever runs under another element's context. ActorContext.Streams (declared by its
+/// <see cref="StreamsSupportAttribute"/>, so this package does not depend on Akka.Streams) replaces these hooks with ones
+/// that carry each element's context.
 /// </para>
 /// </remarks>
 internal abstract class ReceiveHook
 {
     private const string StreamsNamespace = "Akka.Streams";
     private const string InterpreterType = "Akka.Streams.Implementation.Fusing.ActorGraphInterpreter";
-    private const string StreamsHookFactory = "ActorContext.Streams.Internal.StreamHooks, ActorContext.Streams";
-
-    private static readonly Lazy<Func<ActorBase, ContextSnapshot?, ReceiveHook?>?> s_streamsHook = new(FindStreamsHook);
-
     /// <summary>Receives <paramref name="message"/>, which arrived with <paramref name="context"/>, on <paramref name="cell"/>.</summary>
     internal abstract void Receive(ContextActorCell cell, object message, ContextSnapshot? context);
 
@@ -50,7 +48,9 @@ internal abstract class ReceiveHook
             return null;
         }
 
-        return s_streamsHook.Value?.Invoke(actor, creationContext) ?? new CreationContextHook(creationContext, everyMessage: interpreter);
+        return OptionalPackages.StreamsSupport?.CreateHook(actor, creationContext) is { } streams
+            ? new StreamsHook(streams)
+            : new CreationContextHook(creationContext, everyMessage: interpreter);
     }
 
     /// <summary>Whether <paramref name="message"/> is one of Akka.Streams' own (demand, cancellation, subscription) rather than an element.</summary>
@@ -74,30 +74,22 @@ internal abstract class ReceiveHook
         return false;
     }
 
-    private static readonly Lazy<Action<object?[]?>?> s_streamsPrepare = new(() =>
-        Type.GetType(StreamsHookFactory, throwOnError: false)?.GetMethod(
-            "Prepare",
-            global::System.Reflection.BindingFlags.Static | global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.NonPublic)
-            ?.CreateDelegate<Action<object?[]?>>());
-
     /// <summary>
     /// Called when an actor's ref or cell is made (on the creating thread, before its constructor runs): for a stream's
     /// interpreter, lets ActorContext.Streams see the stream before materialization returns and anything is offered.
     /// </summary>
     internal static void Prepare(Props props)
     {
-        if (props.Type?.FullName == InterpreterType && s_streamsPrepare.Value is { } prepare)
+        if (props.Type?.FullName == InterpreterType && OptionalPackages.StreamsSupport is { } streams)
         {
-            prepare(props.Arguments);
+            streams.Prepare(props.Arguments);
         }
     }
 
-    private static Func<ActorBase, ContextSnapshot?, ReceiveHook?>? FindStreamsHook()
+    /// <summary>A hook ActorContext.Streams made (see <see cref="StreamsSupportAttribute"/>).</summary>
+    private sealed class StreamsHook(StreamReceiveHook hook) : ReceiveHook
     {
-        var method = Type.GetType(StreamsHookFactory, throwOnError: false)?.GetMethod(
-            "Create",
-            global::System.Reflection.BindingFlags.Static | global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.NonPublic);
-        return method?.CreateDelegate<Func<ActorBase, ContextSnapshot?, ReceiveHook?>>();
+        internal override void Receive(ContextActorCell cell, object message, ContextSnapshot? context) => hook.Receive(cell, message, context);
     }
 
     /// <summary>

@@ -1,15 +1,15 @@
 using System.Threading.Channels;
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
 
 namespace ActorContext.Streams.Internal;
 
 /// <summary>Writes each item with the context current where it is written, as a <c>Tell</c> would carry it.</summary>
 internal sealed class ContextChannelWriter<T>(ChannelWriter<(T Item, ContextSnapshot? Context)> inner) : ChannelWriter<T>
 {
-    public override bool TryWrite(T item) => inner.TryWrite((item, ContextCapture.Current()));
+    public override bool TryWrite(T item) => inner.TryWrite((item, StreamsSupport.Capture()));
 
     public override ValueTask WriteAsync(T item, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync((item, ContextCapture.Current()), cancellationToken);
+        inner.WriteAsync((item, StreamsSupport.Capture()), cancellationToken);
 
     public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) => inner.WaitToWriteAsync(cancellationToken);
 

@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Streams.Implementation.Fusing;
 using Akka.Streams.Stage;
 
@@ -13,7 +14,7 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         var element = connection.Slot;
         var context = shell.Incoming(connection, element);
         var pushing = shell.PushingOutlets(connection);
-        ContextSnapshot.Restore(context);
+        ContextSnapshots.Restore(context);
         var trace = ElementTrace.Enter(context);
         try
         {
@@ -23,33 +24,33 @@ internal sealed class ContextInHandler(ShellTracker shell, GraphInterpreter.Conn
         {
             ElementTrace.Exit(trace);
             shell.Handled(connection, element, context, pushing);
-            ContextSnapshot.Restore(shell.Materialization);
+            ContextSnapshots.Restore(shell.Materialization);
         }
     }
 
     public void OnUpstreamFinish()
     {
-        ContextSnapshot.Restore(shell.Materialization);
+        ContextSnapshots.Restore(shell.Materialization);
         try
         {
             inner.OnUpstreamFinish();
         }
         finally
         {
-            ContextSnapshot.Restore(shell.Materialization);
+            ContextSnapshots.Restore(shell.Materialization);
         }
     }
 
     public void OnUpstreamFailure(Exception e)
     {
-        ContextSnapshot.Restore(shell.Materialization);
+        ContextSnapshots.Restore(shell.Materialization);
         try
         {
             inner.OnUpstreamFailure(e);
         }
         finally
         {
-            ContextSnapshot.Restore(shell.Materialization);
+            ContextSnapshots.Restore(shell.Materialization);
         }
     }
 }

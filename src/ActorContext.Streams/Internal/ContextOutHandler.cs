@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Streams.Implementation.Fusing;
 using Akka.Streams.Stage;
 
@@ -16,7 +17,7 @@ internal sealed class ContextOutHandler(ShellTracker shell, GraphInterpreter.Con
 
     public void OnPull()
     {
-        ContextSnapshot.Restore(shell.Materialization);
+        ContextSnapshots.Restore(shell.Materialization);
         try
         {
             if (stage is null || (stage.Kind != StageKind.Batch && !stage.ContextOfCompleter))
@@ -34,7 +35,7 @@ internal sealed class ContextOutHandler(ShellTracker shell, GraphInterpreter.Con
         }
         finally
         {
-            ContextSnapshot.Restore(shell.Materialization);
+            ContextSnapshots.Restore(shell.Materialization);
         }
     }
 
@@ -46,7 +47,7 @@ internal sealed class ContextOutHandler(ShellTracker shell, GraphInterpreter.Con
     {
         var pushing = StageTracker.IsPushing(connection);
         var context = batch.HeldBack(shell.Materialization, out var held);
-        ContextSnapshot.Restore(context);
+        ContextSnapshots.Restore(context);
         var trace = ElementTrace.Enter(context);
         try
         {
@@ -78,14 +79,14 @@ internal sealed class ContextOutHandler(ShellTracker shell, GraphInterpreter.Con
 
     public void OnDownstreamFinish(Exception cause)
     {
-        ContextSnapshot.Restore(shell.Materialization);
+        ContextSnapshots.Restore(shell.Materialization);
         try
         {
             inner.OnDownstreamFinish(cause);
         }
         finally
         {
-            ContextSnapshot.Restore(shell.Materialization);
+            ContextSnapshots.Restore(shell.Materialization);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Infrastructure;
 
 namespace ActorContext.Streams.Internal;
 
@@ -25,14 +26,13 @@ internal static class ElementTrace
     /// <summary>Makes the trace of <paramref name="context"/> (or none) current, when the current Activity is another trace.</summary>
     internal static Entered Enter(ContextSnapshot? context)
     {
-        if (!TraceCapture.InUse)
+        if (!StreamsSupport.TracesInUse)
         {
             return default;
         }
 
         var current = Activity.Current;
-        var trace = context?.Trace;
-        if (trace is null)
+        if (context is null || !ContextSnapshots.HasTrace(context))
         {
             if (current is null)
             {
@@ -43,18 +43,18 @@ internal static class ElementTrace
             return new Entered(true, current, null);
         }
 
-        if (current is not null && current.TraceId == trace.Context.TraceId)
+        if (current is not null && current.TraceId == ContextSnapshots.GetTraceContext(context).TraceId)
         {
             return default;
         }
 
-        if (trace.Local is { IsStopped: false } local)
+        if (ContextSnapshots.GetTraceActivity(context) is { IsStopped: false } local)
         {
             Activity.Current = local;
             return new Entered(true, current, null);
         }
 
-        var standIn = TraceCapture.CreateStandIn(trace, StandInName).Start();
+        var standIn = StreamsSupport.CreateTraceStandIn(context, StandInName).Start();
         return new Entered(true, current, standIn);
     }
 

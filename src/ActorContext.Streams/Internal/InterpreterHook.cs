@@ -1,4 +1,5 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Infrastructure;
 using Akka.Streams.Implementation.Fusing;
 
 namespace ActorContext.Streams.Internal;
@@ -13,7 +14,7 @@ namespace ActorContext.Streams.Internal;
 /// context is the element's; everything else the actor then does runs under the materialization context, or under
 /// the context of the element a stage is handling.
 /// </remarks>
-internal sealed class InterpreterHook : ReceiveHook
+internal sealed class InterpreterHook : StreamReceiveHook
 {
     private readonly ContextSnapshot? _materialization;
     private ShellTracker? _last;
@@ -30,9 +31,9 @@ internal sealed class InterpreterHook : ReceiveHook
         }
     }
 
-    internal override void Receive(ContextActorCell cell, object message, ContextSnapshot? context)
+    public override void Receive(IHookedCell cell, object message, ContextSnapshot? context)
     {
-        ContextSnapshot.Restore(_materialization);
+        ContextSnapshots.Restore(_materialization);
         if (message is ActorGraphInterpreter.IBoundaryEvent boundary && TrackerFor(boundary.Shell) is { } tracker)
         {
             if (message is ActorGraphInterpreter.AsyncInput input && tracker.Intercept(input, context) is { } wrapped)
@@ -51,7 +52,7 @@ internal sealed class InterpreterHook : ReceiveHook
         }
         finally
         {
-            ContextSnapshot.Restore(_materialization);
+            ContextSnapshots.Restore(_materialization);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using ActorContext.Infrastructure;
 using Akka.Streams.Implementation.Fusing;
 using Akka.Streams.Stage;
 
@@ -74,14 +75,14 @@ internal static class PreStartOffers
         public T this[int index]
         {
             get => _items[index].Item;
-            set => _items[index] = (value, ContextSnapshot.Current);
+            set => _items[index] = (value, ContextSnapshots.Current);
         }
 
         public int Count => _items.Count;
 
         public bool IsReadOnly => false;
 
-        public void Add(T item) => _items.Add((item, ContextSnapshot.Current));
+        public void Add(T item) => _items.Add((item, ContextSnapshots.Current));
 
         public void Clear() => _items.Clear();
 
@@ -97,24 +98,24 @@ internal static class PreStartOffers
 
         public IEnumerator<T> GetEnumerator()
         {
-            var previous = ContextSnapshot.Current;
+            var previous = ContextSnapshots.Current;
             try
             {
                 foreach (var (item, context) in _items)
                 {
-                    ContextSnapshot.Restore(context);
+                    ContextSnapshots.Restore(context);
                     yield return item;
                 }
             }
             finally
             {
-                ContextSnapshot.Restore(previous);
+                ContextSnapshots.Restore(previous);
             }
         }
 
         public int IndexOf(T item) => _items.FindIndex(entry => EqualityComparer<T>.Default.Equals(entry.Item, item));
 
-        public void Insert(int index, T item) => _items.Insert(index, (item, ContextSnapshot.Current));
+        public void Insert(int index, T item) => _items.Insert(index, (item, ContextSnapshots.Current));
 
         public bool Remove(T item)
         {

@@ -1,5 +1,6 @@
 using System.Reflection;
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Infrastructure;
 using Akka.Actor;
 using Reactive.Streams;
 
@@ -15,7 +16,7 @@ namespace ActorContext.Streams.Internal;
 /// told to the publisher (<see cref="StageTracker"/>, matching the element itself; the publisher may drop elements, so
 /// an ambiguous match gets the materialization context). Demand and cancellation run under the materialization context.
 /// </remarks>
-internal sealed class PublisherHook : ReceiveHook
+internal sealed class PublisherHook : StreamReceiveHook
 {
     private readonly ActorBase _publisher;
     private readonly FieldInfo _subscriberField;
@@ -32,7 +33,7 @@ internal sealed class PublisherHook : ReceiveHook
         _materialization = materialization;
     }
 
-    internal static ReceiveHook? Create(ActorBase actor, ContextSnapshot? materialization)
+    internal static StreamReceiveHook? Create(ActorBase actor, ContextSnapshot? materialization)
     {
         for (var type = actor.GetType(); type is not null; type = type.BaseType)
         {
@@ -46,7 +47,7 @@ internal sealed class PublisherHook : ReceiveHook
         return null;
     }
 
-    internal override void Receive(ContextActorCell cell, object message, ContextSnapshot? context)
+    public override void Receive(IHookedCell cell, object message, ContextSnapshot? context)
     {
         var element = !IsStreamsProtocol(message) && _elementType.IsInstanceOfType(message);
         if (element)
@@ -54,7 +55,7 @@ internal sealed class PublisherHook : ReceiveHook
             _told.Arrived(message, context);
         }
 
-        ContextSnapshot.Restore(element ? context : _materialization);
+        ContextSnapshots.Restore(element ? context : _materialization);
         try
         {
             cell.ReceiveUnhooked(message);
@@ -66,7 +67,7 @@ internal sealed class PublisherHook : ReceiveHook
                 WrapSubscriber();
             }
 
-            ContextSnapshot.Restore(_materialization);
+            ContextSnapshots.Restore(_materialization);
         }
     }
 
@@ -97,15 +98,15 @@ internal sealed class PublisherHook : ReceiveHook
 
         public void OnNext(T element)
         {
-            var previous = ContextSnapshot.Current;
-            ContextSnapshot.Restore(hook.ContextOf(element));
+            var previous = ContextSnapshots.Current;
+            ContextSnapshots.Restore(hook.ContextOf(element));
             try
             {
                 inner.OnNext(element);
             }
             finally
             {
-                ContextSnapshot.Restore(previous);
+                ContextSnapshots.Restore(previous);
             }
         }
 

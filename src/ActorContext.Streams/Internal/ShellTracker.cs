@@ -1,3 +1,4 @@
+using ActorContext.Infrastructure;
 using Akka.Streams.Implementation.Fusing;
 using Akka.Streams.Stage;
 
@@ -143,7 +144,7 @@ internal sealed class ShellTracker
         if (AkkaInternals.ShortCircuit(_shell) is { } enqueue)
         {
             AkkaInternals.SetShortCircuit(_shell, input =>
-                enqueue(input is ActorGraphInterpreter.AsyncInput async && Intercept(async, ContextSnapshot.Current) is { } wrapped ? wrapped : input));
+                enqueue(input is ActorGraphInterpreter.AsyncInput async && Intercept(async, ContextSnapshots.Current) is { } wrapped ? wrapped : input));
         }
     }
 
@@ -215,7 +216,7 @@ internal sealed class ShellTracker
                 {
                     if (IsNewPush(outlets[i], i, pushingBefore))
                     {
-                        _tags[outlets[i].Id] = ContextSnapshot.Current;
+                        _tags[outlets[i].Id] = ContextSnapshots.Current;
                         _tagged[outlets[i].Id] = outlets[i].Slot;
                     }
                 }
@@ -285,7 +286,7 @@ internal sealed class ShellTracker
             {
                 // One matcher serves both what callbacks brought and results pushed at once (see Handled).
                 stage.MatchCallbacks(matcher);
-                stage.Arrived(input.Event, stage.ContextOfCompleter && (context is null || context.IsEmpty) ? Materialization : context);
+                stage.Arrived(input.Event, stage.ContextOfCompleter && ContextSnapshots.IsNullOrEmpty(context) ? Materialization : context);
             }
         }
 
@@ -300,7 +301,7 @@ internal sealed class ShellTracker
 
         sender.SyncHeld();
         var head = sender.PeekHead(out var any);
-        if (!any || head is null || head.IsEmpty || ReferenceEquals(head, Materialization))
+        if (!any || ContextSnapshots.IsNullOrEmpty(head) || ReferenceEquals(head, Materialization))
         {
             return null;
         }
@@ -315,14 +316,14 @@ internal sealed class ShellTracker
         var materialization = Materialization;
         return new ActorGraphInterpreter.AsyncInput(input.Shell, input.Logic, input.Event, input.Promise, evt =>
         {
-            ContextSnapshot.Restore(context);
+            ContextSnapshots.Restore(context);
             try
             {
                 handler(evt);
             }
             finally
             {
-                ContextSnapshot.Restore(materialization);
+                ContextSnapshots.Restore(materialization);
             }
         });
     }

@@ -1,20 +1,24 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Streams.Internal;
 using Akka.Actor;
 using Akka.Streams.Implementation.Fusing;
 
+[assembly: StreamHooks]
+
 namespace ActorContext.Streams.Internal;
 
-/// <summary>Found by name by ActorContext.Akka (see <see cref="ReceiveHook"/>): the hooks for stream interpreters and actor publishers.</summary>
-internal static class StreamHooks
+/// <summary>What this package adds to the engine, declared on its assembly: the hooks for stream interpreters and actor publishers.</summary>
+[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = false)]
+internal sealed class StreamHooks : StreamsSupportAttribute
 {
-    internal static ReceiveHook? Create(ActorBase actor, ContextSnapshot? materialization) => actor switch
+    public override StreamReceiveHook? CreateHook(ActorBase actor, ContextSnapshot? creationContext) => actor switch
     {
-        ActorGraphInterpreter interpreter => new InterpreterHook(interpreter, materialization),
-        _ => PublisherHook.Create(actor, materialization),
+        ActorGraphInterpreter interpreter => new InterpreterHook(interpreter, creationContext),
+        _ => PublisherHook.Create(actor, creationContext),
     };
 
     /// <summary>Called when an interpreter actor is created, before materialization returns (see <see cref="PreStartOffers"/>).</summary>
-    internal static void Prepare(object?[]? arguments)
+    public override void Prepare(object?[]? arguments)
     {
         if (arguments is [GraphInterpreterShell shell, ..])
         {
