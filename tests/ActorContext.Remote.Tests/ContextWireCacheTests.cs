@@ -1,4 +1,5 @@
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
+using ActorContext.Infrastructure;
 using ActorContext.Remote.Tests.Support;
 using ActorContext.Remote;
 using Akka.Actor;
@@ -44,13 +45,24 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
 
     public Task DisposeAsync() => _system.Terminate();
 
-    private static ContextEnvelope Envelope(string message, Action set) => Assert.IsAssignableFrom<ContextEnvelope>(new MessageContext().Run(() =>
+    // What the engine hands the serializer, opened through the engine's transport seam.
+    private sealed record Opened(object Envelope, object Message, ContextSnapshot Context);
+
+    private static Opened Open(object envelope)
+    {
+        Assert.True(TransportSupport.TryOpen(envelope, out var message, out var context), $"not an envelope: {envelope}");
+        return new Opened(envelope, message, context);
+    }
+
+    private static Opened Envelope(string message, Action set) => Open(new MessageContext().Run(() =>
     {
         set();
-        return MessageWithContext.Wrap(message, ActorRefs.NoSender);
+        return TransportSupport.Wrap(message, ActorRefs.NoSender);
     }));
 
-    private ContextEnvelope RoundTrip(byte[] frame) => Assert.IsAssignableFrom<ContextEnvelope>(_serializer.FromBinary(frame, "C"));
+    private static object EnvelopeOf(string message, Action set) => Envelope(message, set).Envelope;
+
+    private Opened RoundTrip(byte[] frame) => Open(_serializer.FromBinary(frame, "C"));
 
     [Fact]
     public void ToBinary_SameContextTwice_EncodesItOnce()
@@ -58,9 +70,9 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
         var context = Envelope("m", () => Counted.Set("once")).Context;
         var before = Volatile.Read(ref Codec.Encodes);
 
-        var first = _serializer.ToBinary(ContextEnvelope.Create("a", context));
+        var first = _serializer.ToBinary(TransportSupport.Envelope("a", context));
         var afterFirst = Volatile.Read(ref Codec.Encodes);
-        var second = _serializer.ToBinary(ContextEnvelope.Create("a", context));
+        var second = _serializer.ToBinary(TransportSupport.Envelope("a", context));
 
         Assert.Equal(afterFirst, Volatile.Read(ref Codec.Encodes));
         Assert.True(afterFirst > before);
@@ -74,7 +86,7 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
         var contexts = new[] { "x", "y", "z" }.Select(value => Envelope("m", () => Counted.Set(value))).ToArray();
         foreach (var envelope in contexts)
         {
-            _serializer.ToBinary(ContextEnvelope.Create("warm", envelope.Context));
+            _serializer.ToBinary(TransportSupport.Envelope("warm", envelope.Context));
         }
 
         var before = Volatile.Read(ref Codec.Encodes);
@@ -82,7 +94,7 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
         {
             foreach (var envelope in contexts)
             {
-                _serializer.ToBinary(ContextEnvelope.Create("m", envelope.Context));
+                _serializer.ToBinary(TransportSupport.Envelope("m", envelope.Context));
             }
         }
 
@@ -92,8 +104,8 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
     [Fact]
     public void FromBinary_SameContextBytesAgain_ReturnsTheSameContext_OtherBytesDecodeAfresh()
     {
-        var one = _serializer.ToBinary(Envelope("m", () => Vars.RequestId.Set("one")));
-        var two = _serializer.ToBinary(Envelope("m", () => Vars.RequestId.Set("two")));
+        var one = _serializer.ToBinary(EnvelopeOf("m", () => Vars.RequestId.Set("one")));
+        var two = _serializer.ToBinary(EnvelopeOf("m", () => Vars.RequestId.Set("two")));
 
         var a = RoundTrip(one);
         var b = RoundTrip(one.ToArray());
@@ -101,19 +113,21 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
 
         Assert.Same(a.Context, b.Context);
         Assert.NotSame(a.Context, c.Context);
-        string? value = null;
-        ScheduledContext.RunIn(c.Context, () => value = Vars.RequestId.Get());
+        var previous = ContextSnapshots.Current;
+        ContextSnapshots.Restore(c.Context);
+        var value = Vars.RequestId.Get();
+        ContextSnapshots.Restore(previous);
         Assert.Equal("two", value);
     }
 
     [Fact]
     public void ToBinary_ContextDecodedFromAFrame_SendsTheReceivedBytesWithoutEncodingAgain()
     {
-        var frame = _serializer.ToBinary(Envelope("m", () => Counted.Set("forwarded")));
+        var frame = _serializer.ToBinary(EnvelopeOf("m", () => Counted.Set("forwarded")));
         var received = RoundTrip(frame);
         var before = Volatile.Read(ref Codec.Encodes);
 
-        var forwarded = _serializer.ToBinary(ContextEnvelope.Create("m", received.Context));
+        var forwarded = _serializer.ToBinary(TransportSupport.Envelope("m", received.Context));
 
         Assert.Equal(before, Volatile.Read(ref Codec.Encodes));
         Assert.Equal(frame, forwarded);
@@ -122,7 +136,7 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
     [Fact]
     public void FromBinary_KeepsNothingAliveOnTheThreadOnceTheContextIsUnused()
     {
-        var frame = _serializer.ToBinary(Envelope("m", () => Vars.RequestId.Set("held-value")));
+        var frame = _serializer.ToBinary(EnvelopeOf("m", () => Vars.RequestId.Set("held-value")));
 
         var weak = DecodeAndDrop(frame);
 
@@ -153,8 +167,8 @@ public sealed class ContextWireCacheTests : IAsyncLifetime
     private WeakReference<object> EncodeAndDrop()
     {
         var context = Envelope("m", () => Vars.RequestId.Set("sent-value")).Context;
-        _serializer.ToBinary(ContextEnvelope.Create("a", context));
-        _serializer.ToBinary(ContextEnvelope.Create("b", context));
+        _serializer.ToBinary(TransportSupport.Envelope("a", context));
+        _serializer.ToBinary(TransportSupport.Envelope("b", context));
         return new WeakReference<object>(context);
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 using System.Text;
-using ActorContext.Akka.Internal;
+using ActorContext.Akka.Infrastructure;
 using ActorContext.Remote.Tests.Support;
 using ActorContext.Remote;
 using Akka.Actor;
@@ -30,14 +30,13 @@ public sealed class ManifestCacheTests
 
             // A frame as a peer sends it for a type whose manifest is 16 U+FFFD and an 'x' (valid UTF-16).
             var replacementFrame = serializer.ToBinary(Envelope(new ReplacementCharNamed("from-peer")));
-            Assert.IsType<ReplacementCharNamed>(((ContextEnvelope)serializer.FromBinary(replacementFrame, "C")).Message);
+            Assert.IsType<ReplacementCharNamed>(Opened(serializer.FromBinary(replacementFrame, "C")));
 
             // This node then sends a message whose manifest has lone surrogates in the same places.
             serializer.ToBinary(Envelope(new LoneSurrogateNamed("local")));
 
             // The peer's frame again: same bytes as before.
-            var decoded = (ContextEnvelope)serializer.FromBinary(replacementFrame, "C");
-            Assert.IsType<ReplacementCharNamed>(decoded.Message);
+            Assert.IsType<ReplacementCharNamed>(Opened(serializer.FromBinary(replacementFrame, "C")));
         }
         finally
         {
@@ -45,11 +44,22 @@ public sealed class ManifestCacheTests
         }
     }
 
-    private static ContextEnvelope Envelope(object message) => Assert.IsAssignableFrom<ContextEnvelope>(new MessageContext().Run(() =>
+    private static object Envelope(object message)
     {
-        Vars.RequestId.Set("r-odd-manifest");
-        return MessageWithContext.Wrap(message, ActorRefs.NoSender);
-    }));
+        var envelope = new MessageContext().Run(() =>
+        {
+            Vars.RequestId.Set("r-odd-manifest");
+            return TransportSupport.Wrap(message, ActorRefs.NoSender);
+        });
+        Assert.True(TransportSupport.IsEnvelope(envelope));
+        return envelope;
+    }
+
+    private static object Opened(object decoded)
+    {
+        Assert.True(TransportSupport.TryOpen(decoded, out var message, out _), $"not an envelope: {decoded}");
+        return message;
+    }
 }
 
 public interface IOddManifestMessage;
