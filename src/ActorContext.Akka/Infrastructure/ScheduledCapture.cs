@@ -26,12 +26,22 @@ public static class ScheduledCapture
     /// <summary>Captures the context for a one-off tell: <paramref name="receiver"/> or <paramref name="message"/> is replaced.</summary>
     /// <param name="receiver">The receiver of the scheduled tell.</param>
     /// <param name="message">The message.</param>
-    public static void Once(ref ICanTell receiver, ref object message) => ScheduledContext.CaptureOnce(ref receiver, ref message);
+    public static void Once(ref ICanTell receiver, ref object message)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        ArgumentNullException.ThrowIfNull(message);
+        ScheduledContext.CaptureOnce(ref receiver, ref message);
+    }
 
     /// <summary>Captures the context, without the trace, for a repeating tell.</summary>
     /// <param name="receiver">The receiver of the scheduled tell.</param>
     /// <param name="message">The message.</param>
-    public static void Repeating(ref ICanTell receiver, ref object message) => ScheduledContext.CaptureRepeating(ref receiver, ref message);
+    public static void Repeating(ref ICanTell receiver, ref object message)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        ArgumentNullException.ThrowIfNull(message);
+        ScheduledContext.CaptureRepeating(ref receiver, ref message);
+    }
 
     /// <summary>A one-off action that runs in the current context.</summary>
     /// <param name="action">The scheduled action.</param>

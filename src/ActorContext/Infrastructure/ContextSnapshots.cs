@@ -13,7 +13,8 @@ namespace ActorContext.Infrastructure;
 /// <para>
 /// The engine needs most of what a snapshot is; rather than hand it every internal type, core hands it this list, each
 /// member a forward small enough for the JIT to inline across the assembly boundary (the hot ones are marked so), so
-/// the seam costs nothing per message.
+/// the seam costs nothing per message. For the same reason the per-message members do not check their arguments: a
+/// null snapshot where one is required is a bug in an ActorContext package and fails there.
 /// </para>
 /// <para>
 /// For ActorContext packages; not for applications; changes between versions, which is why ActorContext packages depend
