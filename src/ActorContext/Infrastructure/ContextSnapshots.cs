@@ -29,6 +29,7 @@ public static class ContextSnapshots
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => ContextSnapshot.Current;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set => ContextSnapshot.Current = value;
     }
 
@@ -108,6 +109,7 @@ public static class ContextSnapshots
     /// <summary>The W3C trace context (ids, flags, trace state) of <paramref name="trace"/>.</summary>
     /// <param name="trace">A trace from <see cref="GetTrace"/>.</param>
     /// <returns>The sender's span as a parent.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ActivityContext GetTraceContext(object trace) => AsTrace(trace).Context;
 
     /// <summary>The baggage of <paramref name="trace"/>, in the order the sender's Activity listed it.</summary>
