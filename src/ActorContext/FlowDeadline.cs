@@ -122,7 +122,9 @@ public static class FlowDeadline
                 throw new FormatException("A deadline's remaining time cannot be negative.");
             }
 
-            return new FlowScope(null, ticks == TimeSpan.MaxValue.Ticks ? null : FlowScope.Now + TimeSpan.FromTicks(ticks));
+            // A budget the receiving clock cannot add (thousands of years, or MaxValue: none) never expires here either.
+            var now = FlowScope.Now;
+            return new FlowScope(null, ticks > (TimeSpan.MaxValue - now).Ticks - 1 ? null : now + TimeSpan.FromTicks(ticks));
         }
     }
 }

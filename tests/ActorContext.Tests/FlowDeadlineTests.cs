@@ -57,4 +57,20 @@ public class FlowDeadlineTests
             Assert.True(FlowDeadline.IsExpired);
         }
     }
+
+    [Theory]
+    [InlineData(long.MaxValue - 1)]
+    [InlineData(long.MaxValue / 2)]
+    public void Decode_BudgetTooLargeForThisClock_NeverExpiresInsteadOfOverflowing(long ticks)
+    {
+        var bytes = BitConverter.GetBytes(ticks);
+        if (!BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(bytes);
+        }
+
+        var scope = (FlowScope)((IWireVar)FlowDeadline.Current).DecodeValue(bytes)!;
+
+        Assert.False(scope.IsDone);
+    }
 }
