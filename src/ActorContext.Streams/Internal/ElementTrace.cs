@@ -26,7 +26,7 @@ internal static class ElementTrace
     /// <summary>Makes the trace of <paramref name="context"/> (or none) current, when the current Activity is another trace.</summary>
     internal static Entered Enter(ContextSnapshot? context)
     {
-        if (!StreamsSupport.TracesInUse)
+        if (!StreamCapture.TracesInUse)
         {
             return default;
         }
@@ -54,7 +54,7 @@ internal static class ElementTrace
             return new Entered(true, current, null);
         }
 
-        var standIn = StreamsSupport.CreateTraceStandIn(context, StandInName).Start();
+        var standIn = StreamCapture.CreateTraceStandIn(context, StandInName).Start();
         return new Entered(true, current, standIn);
     }
 

@@ -15,12 +15,12 @@ namespace ActorContext.Akka.Infrastructure;
 /// changes between versions, which is why ActorContext packages depend on each other at exactly one version.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class StreamsSupport
+public static class StreamCapture
 {
     /// <summary>The context something written now carries, as a <c>Tell</c> would capture it (the current Activity included once tracing is in use).</summary>
     /// <returns>The context; null when none is current.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ContextSnapshot? Capture() => ContextCapture.Current();
+    public static ContextSnapshot? Current() => ContextCapture.Current();
 
     /// <summary>Whether an Activity has been current in this process: before, no element looks for a trace.</summary>
     public static bool TracesInUse
