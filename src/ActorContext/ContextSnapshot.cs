@@ -35,7 +35,7 @@ public sealed class ContextSnapshot
     // (what each ContextVar.Set allocates) is no larger for the rare large one.
     private static readonly IContextVar[] s_largeKeys = new IContextVar[0];
 
-    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, TraceCarrier.TraceParent? trace)
+    private ContextSnapshot(IContextVar[] keys, object?[] values, ImmutableDictionary<IContextVar, object?>? large, object? owner, int wireCount, int wireBytes, TraceParent? trace)
     {
         Trace = trace;
         if (large is null)
@@ -58,7 +58,7 @@ public sealed class ContextSnapshot
     /// The value of the trace entry (see <see cref="TraceCarrier"/>), kept in a field so a receiver learns whether the
     /// message carries a trace without a lookup; <see langword="null"/> when there is none.
     /// </summary>
-    internal TraceCarrier.TraceParent? Trace { get; }
+    internal TraceParent? Trace { get; }
 
     /// <summary>How many entries cross nodes (distributed vars and RequestContext keys).</summary>
     internal int WireCount { get; }
@@ -362,10 +362,10 @@ public sealed class ContextSnapshot
         return result;
     }
 
-    private TraceCarrier.TraceParent? TraceAfterSet(IContextVar key, object? value) =>
-        ReferenceEquals(key, TraceCarrier.Var) ? value as TraceCarrier.TraceParent : Trace;
+    private TraceParent? TraceAfterSet(IContextVar key, object? value) =>
+        ReferenceEquals(key, TraceCarrier.Var) ? value as TraceParent : Trace;
 
-    private TraceCarrier.TraceParent? TraceAfterRemove(IContextVar key) => ReferenceEquals(key, TraceCarrier.Var) ? null : Trace;
+    private TraceParent? TraceAfterRemove(IContextVar key) => ReferenceEquals(key, TraceCarrier.Var) ? null : Trace;
 
     // A process-local key contributes nothing to the wire counts.
     private static int CountDelta(IContextVar key, bool hadOld) =>

@@ -49,53 +49,12 @@ internal static class TraceCarrier
         return traceState;
     }
 
-    /// <summary>
-    /// The trace a message carries: the sender's span ids, trace state and baggage as they were when it was attached,
-    /// encoded once; and the sender's Activity when it is in this process.
-    /// </summary>
-    internal sealed class TraceParent
-    {
-        internal TraceParent(Activity? local, ActivityContext context, KeyValuePair<string, string?>[] baggage, byte[] encoded)
-        {
-            Local = local;
-            Context = context;
-            Baggage = baggage;
-            Encoded = encoded;
-        }
-
-        /// <summary>The sender's Activity, if it is in this process (it may have stopped since).</summary>
-        public Activity? Local { get; }
-
-        public ActivityContext Context { get; }
-
-        /// <summary>In <see cref="Activity.Baggage"/> order (first wins for duplicate keys).</summary>
-        public KeyValuePair<string, string?>[] Baggage { get; }
-
-        /// <summary>The entry's wire encoding (see <see cref="TraceCodec"/>).</summary>
-        public byte[] Encoded { get; }
-
-        /// <summary>
-        /// The receive side's cache for this trace (the ExecutionContext a receiver enters it with); kept here, not per
-        /// thread or in a table, so it lives exactly as long as the trace does and a traced receive finds it with one
-        /// field read. Only the Akka integration reads or writes it.
-        /// </summary>
-        internal object? ReceiveCache { get; set; }
-
-        internal static TraceParent Freeze(Activity activity)
-        {
-            var context = new ActivityContext(activity.TraceId, activity.SpanId, activity.ActivityTraceFlags, ValidTraceState(activity.TraceStateString));
-            var baggage = activity.Baggage.ToArray();
-            return new TraceParent(activity, context, baggage, TraceCodec.EncodeParts(context, baggage));
-        }
-
-        public override string ToString() => $"00-{Context.TraceId}-{Context.SpanId}-{(byte)Context.TraceFlags:x2}";
-    }
 
     /// <summary>
     /// Version 1: <c>version:u8 traceId:16 spanId:8 flags:u8 traceStateLength:varint traceState:utf8 baggageCount:varint
     /// (keyLength:varint key:utf8 hasValue:u8 [valueLength:varint value:utf8])*</c>.
     /// </summary>
-    private sealed class TraceCodec : IContextCodec<TraceParent>
+    internal sealed class TraceCodec : IContextCodec<TraceParent>
     {
         private const byte Version = 1;
         private const int MinBytes = 1 + 16 + 8 + 1 + 1 + 1;

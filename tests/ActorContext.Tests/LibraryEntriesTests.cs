@@ -38,7 +38,7 @@ public class LibraryEntriesTests
         {
             using var activity = new Activity("edge").SetIdFormat(ActivityIdFormat.W3C).Start();
             RequestId.Set("r-2");
-            var traced = MessageContext.FromSnapshot(ContextSnapshot.Current!.With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity)));
+            var traced = MessageContext.FromSnapshot(ContextSnapshot.Current!.With(TraceCarrier.Var, TraceParent.Freeze(activity)));
 
             Assert.NotNull(traced.Snapshot.Trace);
             Assert.True(traced.Count == 1, $"Count is {traced.Count}");

@@ -20,19 +20,19 @@ public sealed class TraceCarrierTests : IDisposable
 
     /// <summary><paramref name="context"/> with <paramref name="activity"/> as its trace entry, as a send under it carries it.</summary>
     private static ContextSnapshot Traced(ContextSnapshot? context, Activity activity) =>
-        (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity));
+        (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, TraceParent.Freeze(activity));
 
     private static byte[] EncodeTraceOf(Activity activity)
     {
-        var snapshot = ContextSnapshot.Empty.With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(activity));
+        var snapshot = ContextSnapshot.Empty.With(TraceCarrier.Var, TraceParent.Freeze(activity));
         return ContextWireFormat.Encode(snapshot);
     }
 
     [Fact]
     public void TraceField_FollowsSetReplaceAndRemove()
     {
-        var first = TraceCarrier.TraceParent.Freeze(StartActivity());
-        var second = TraceCarrier.TraceParent.Freeze(StartActivity());
+        var first = TraceParent.Freeze(StartActivity());
+        var second = TraceParent.Freeze(StartActivity());
         var withFirst = ContextSnapshot.Empty.With(new ContextVar<int>("carrier-c"), 1).With(TraceCarrier.Var, first);
 
         Assert.Same(first, withFirst.Trace);
@@ -146,7 +146,7 @@ public sealed class TraceCarrierTests : IDisposable
         var activity = StartActivity(traceState: null);
         activity.TraceStateString = traceState;
 
-        var frozen = TraceCarrier.TraceParent.Freeze(activity);
+        var frozen = TraceParent.Freeze(activity);
 
         Assert.Null(frozen.Context.TraceState);
         Assert.Null(TraceCarrier.ValidTraceState(new string('a', TraceCarrier.MaxTraceStateLength + 1)));

@@ -83,7 +83,7 @@ public sealed class WireFormatGoldenTests
             RequestContext.Set("nothing", null);
             Text.Set("with a var");
         }),
-        "trace" => ContextSnapshot.Empty.With(Text, "traced").With(TraceCarrier.Var, TraceCarrier.TraceParent.Freeze(KnownActivity())),
+        "trace" => ContextSnapshot.Empty.With(Text, "traced").With(TraceCarrier.Var, TraceParent.Freeze(KnownActivity())),
         "deadlines" => ContextSnapshot.Empty
             .With(FlowDeadline.Current, new FlowScope(null, null))
             .With(Text, "no deadline"),

@@ -29,17 +29,14 @@ public static class StreamCapture
         get => TraceCapture.InUse;
     }
 
-    /// <summary>An Activity standing in for the trace of <paramref name="context"/> when the sender's Activity is not available.</summary>
-    /// <param name="context">A context with a trace.</param>
+    /// <summary>An Activity standing in for <paramref name="trace"/> when the sender's Activity is not available.</summary>
+    /// <param name="trace">A context's trace (<see cref="ContextSnapshots.GetTrace"/>).</param>
     /// <param name="operationName">The stand-in's operation name.</param>
-    /// <returns>The stand-in, not started; what is captured under it carries the original trace, never the stand-in.</returns>
-    /// <exception cref="ArgumentException"><paramref name="context"/> has no trace.</exception>
-    public static Activity CreateTraceStandIn(ContextSnapshot context, string operationName)
+    /// <returns>The stand-in, not started; what is captured under it carries <paramref name="trace"/>, never the stand-in.</returns>
+    public static Activity CreateTraceStandIn(TraceParent trace, string operationName)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(operationName);
-        var trace = ContextSnapshots.GetTrace(context)
-            ?? throw new ArgumentException("The context has no trace: check ContextSnapshots.HasTrace first.", nameof(context));
         return TraceCapture.CreateStandIn(trace, operationName);
     }
 }

@@ -26,7 +26,7 @@ internal static class TraceCapture
     [ThreadStatic]
     private static WeakReference<Derivation>? t_lastDerivation;
 
-    private static readonly ConditionalWeakTable<object, Derivation> s_derivations = new();
+    private static readonly ConditionalWeakTable<TraceParent, Derivation> s_derivations = new();
 
     /// <summary>A context and the Activity it was sent under, and the snapshot derived from them.</summary>
     private sealed class Derivation(ContextSnapshot? baseContext, Activity activity, ContextSnapshot? derived)
@@ -100,7 +100,7 @@ internal static class TraceCapture
         }
 
         ContextSnapshot? derived;
-        if (activity.GetCustomProperty(StandInProperty) is { } original)
+        if (activity.GetCustomProperty(StandInProperty) is TraceParent original)
         {
             derived = ReferenceEquals(ContextSnapshots.GetTrace(context), original) ? context : ContextSnapshots.WithTrace(context, original);
         }
@@ -131,7 +131,7 @@ internal static class TraceCapture
     /// sender's trace id, parent span id, flags, trace state and baggage, and comes from no named ActivitySource;
     /// what the receiver sends under it carries <paramref name="trace"/> itself, never the stand-in.
     /// </summary>
-    internal static Activity CreateStandIn(object trace, string operationName)
+    internal static Activity CreateStandIn(TraceParent trace, string operationName)
     {
         var standIn = new Activity(operationName);
         var parent = ContextSnapshots.GetTraceContext(trace);
@@ -143,7 +143,7 @@ internal static class TraceCapture
     }
 
     /// <summary>Gives <paramref name="target"/> the trace's baggage, so <see cref="Activity.Baggage"/> reads the same.</summary>
-    internal static void CopyBaggage(object trace, Activity target)
+    internal static void CopyBaggage(TraceParent trace, Activity target)
     {
         // AddBaggage puts an item in front of the ones added before it: add in reverse to keep the order, and with it
         // which of two items with the same key wins.

@@ -32,7 +32,7 @@ internal static class ElementTrace
         }
 
         var current = Activity.Current;
-        if (context is null || !ContextSnapshots.HasTrace(context))
+        if (ContextSnapshots.GetTrace(context) is not { } trace)
         {
             if (current is null)
             {
@@ -43,18 +43,18 @@ internal static class ElementTrace
             return new Entered(true, current, null);
         }
 
-        if (current is not null && current.TraceId == ContextSnapshots.GetTraceContext(context).TraceId)
+        if (current is not null && current.TraceId == ContextSnapshots.GetTraceContext(trace).TraceId)
         {
             return default;
         }
 
-        if (ContextSnapshots.GetTraceActivity(context) is { IsStopped: false } local)
+        if (ContextSnapshots.GetTraceActivity(trace) is { IsStopped: false } local)
         {
             Activity.Current = local;
             return new Entered(true, current, null);
         }
 
-        var standIn = StreamCapture.CreateTraceStandIn(context, StandInName).Start();
+        var standIn = StreamCapture.CreateTraceStandIn(trace, StandInName).Start();
         return new Entered(true, current, standIn);
     }
 

@@ -67,11 +67,11 @@ public static class ContextSnapshots
     public static bool IsSoleExecutionContext(ContextSnapshot snapshot, ExecutionContext? executionContext) =>
         snapshot.IsSoleExecutionContext(executionContext);
 
-    /// <summary>The trace entry of <paramref name="snapshot"/> (an opaque value for the members below); null when it has none.</summary>
+    /// <summary>The trace entry of <paramref name="snapshot"/> (an opaque handle for the members below); null when it has none.</summary>
     /// <param name="snapshot">The snapshot, if any.</param>
     /// <returns>The trace, or null.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static object? GetTrace(ContextSnapshot? snapshot) => snapshot?.Trace;
+    public static TraceParent? GetTrace(ContextSnapshot? snapshot) => snapshot?.Trace;
 
     /// <summary>Whether <paramref name="snapshot"/> carries a trace.</summary>
     /// <param name="snapshot">The snapshot.</param>
@@ -83,8 +83,8 @@ public static class ContextSnapshots
     /// <param name="context">The context being captured, if any.</param>
     /// <param name="trace">A trace from <see cref="GetTrace"/> or <see cref="FreezeTrace"/>.</param>
     /// <returns>The context with the trace.</returns>
-    public static ContextSnapshot WithTrace(ContextSnapshot? context, object trace) =>
-        (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, AsTrace(trace));
+    public static ContextSnapshot WithTrace(ContextSnapshot? context, TraceParent trace) =>
+        (context ?? ContextSnapshot.Empty).With(TraceCarrier.Var, trace);
 
     /// <summary><paramref name="snapshot"/> without its trace.</summary>
     /// <param name="snapshot">The snapshot.</param>
@@ -94,44 +94,40 @@ public static class ContextSnapshots
     /// <summary>A trace entry with <paramref name="activity"/>'s ids, trace state and baggage as they are now.</summary>
     /// <param name="activity">A W3C Activity.</param>
     /// <returns>The trace, for <see cref="WithTrace"/>.</returns>
-    public static object FreezeTrace(Activity activity)
+    public static TraceParent FreezeTrace(Activity activity)
     {
         ArgumentNullException.ThrowIfNull(activity);
-        return TraceCarrier.TraceParent.Freeze(activity);
+        return TraceParent.Freeze(activity);
     }
 
     /// <summary>The sender's own Activity when <paramref name="trace"/> was captured in this process; else null.</summary>
     /// <param name="trace">A trace from <see cref="GetTrace"/>.</param>
     /// <returns>The Activity, possibly stopped since.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Activity? GetTraceActivity(object trace) => AsTrace(trace).Local;
+    public static Activity? GetTraceActivity(TraceParent trace) => trace.Local;
 
     /// <summary>The W3C trace context (ids, flags, trace state) of <paramref name="trace"/>.</summary>
     /// <param name="trace">A trace from <see cref="GetTrace"/>.</param>
     /// <returns>The sender's span as a parent.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ActivityContext GetTraceContext(object trace) => AsTrace(trace).Context;
+    public static ActivityContext GetTraceContext(TraceParent trace) => trace.Context;
 
     /// <summary>The baggage of <paramref name="trace"/>, in the order the sender's Activity listed it.</summary>
     /// <param name="trace">A trace from <see cref="GetTrace"/>.</param>
     /// <returns>The items; never modify the array.</returns>
-    public static KeyValuePair<string, string?>[] GetTraceBaggage(object trace) => AsTrace(trace).Baggage;
+    public static KeyValuePair<string, string?>[] GetTraceBaggage(TraceParent trace) => trace.Baggage;
 
     /// <summary>What the engine keeps on <paramref name="trace"/> to enter it again without allocating.</summary>
     /// <param name="trace">A trace from <see cref="GetTrace"/>.</param>
     /// <returns>The cached value; null until the engine stores one.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static object? GetTraceReceiveCache(object trace) => AsTrace(trace).ReceiveCache;
+    public static object? GetTraceReceiveCache(TraceParent trace) => trace.ReceiveCache;
 
     /// <summary>Keeps <paramref name="value"/> on <paramref name="trace"/> (see <see cref="GetTraceReceiveCache"/>).</summary>
     /// <param name="trace">A trace from <see cref="GetTrace"/>.</param>
     /// <param name="value">The value to keep.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SetTraceReceiveCache(object trace, object? value) => AsTrace(trace).ReceiveCache = value;
-
-    // Only values from GetTrace and FreezeTrace reach here; a sealed-type cast is one compare.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TraceCarrier.TraceParent AsTrace(object trace) => (TraceCarrier.TraceParent)trace;
+    public static void SetTraceReceiveCache(TraceParent trace, object? value) => trace.ReceiveCache = value;
 
     /// <summary>Whether any flow in this process has had a deadline or cancellation: before, no receive looks for one.</summary>
     public static bool DeadlinesInUse
