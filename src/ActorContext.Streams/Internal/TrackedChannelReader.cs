@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 
 namespace ActorContext.Streams.Internal;
@@ -12,48 +11,19 @@ namespace ActorContext.Streams.Internal;
 /// pushed was taken downstream), so one slot, touched by that thread only, is enough. Other readers of the same channel
 /// have readers of their own.
 /// </remarks>
-internal sealed class TrackedChannelReader<T>(ChannelReader<(T Item, ContextSnapshot? Context)> inner) : ChannelReader<T>, ChannelReads.ITrackedReader
+internal sealed class TrackedChannelReader<T>(ChannelReader<(T Item, ContextSnapshot? Context)> inner)
+    : UnwrappingChannelReader<T>(inner), ChannelReads.ITrackedReader
 {
     private T? _item;
     private ContextSnapshot? _context;
     private bool _read;
 
-    public override Task Completion => inner.Completion;
-
-    public override bool CanCount => inner.CanCount;
-
-    public override int Count => inner.Count;
-
-    public override bool CanPeek => inner.CanPeek;
-
-    public override bool TryRead([MaybeNullWhen(false)] out T item)
+    protected override void OnRead(T item, ContextSnapshot? context)
     {
-        if (inner.TryRead(out var entry))
-        {
-            _item = entry.Item;
-            _context = entry.Context;
-            _read = true;
-            item = entry.Item;
-            return true;
-        }
-
-        item = default;
-        return false;
+        _item = item;
+        _context = context;
+        _read = true;
     }
-
-    public override bool TryPeek([MaybeNullWhen(false)] out T item)
-    {
-        if (inner.TryPeek(out var entry))
-        {
-            item = entry.Item;
-            return true;
-        }
-
-        item = default;
-        return false;
-    }
-
-    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
 
     public ContextSnapshot? ContextOf(object pushed, ContextSnapshot? materialization)
     {
