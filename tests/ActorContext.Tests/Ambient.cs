@@ -39,6 +39,18 @@ internal static class Ambient
         error?.Throw();
     }
 
+    /// <summary>The snapshot current after <paramref name="set"/> ran in a clean ambient flow (see <see cref="Run"/>).</summary>
+    public static ContextSnapshot Capture(Action set)
+    {
+        ContextSnapshot? snapshot = null;
+        Run(() =>
+        {
+            set();
+            snapshot = ContextSnapshot.Current;
+        });
+        return snapshot!;
+    }
+
     public static async Task RunAsync(Func<Task> body)
     {
         Task task;

@@ -10,29 +10,18 @@ public class ContextWireSeamTests
     private static readonly ContextVar<string> Local = new($"wire-seam-local-{Guid.NewGuid():N}");
     private static readonly ContextVar<string> Distributed = new($"wire-seam-distributed-{Guid.NewGuid():N}", ContextScope.Distributed);
 
-    private static ContextSnapshot Capture(Action set)
-    {
-        ContextSnapshot? snapshot = null;
-        Ambient.Run(() =>
-        {
-            set();
-            snapshot = ContextSnapshot.Current;
-        });
-        return snapshot!;
-    }
-
     [Fact]
     public void HasWireEntries_NullOrLocalOnly_False_WithADistributedEntry_True()
     {
         Assert.False(ContextWire.HasWireEntries(null));
-        Assert.False(ContextWire.HasWireEntries(Capture(() => Local.Set("here"))));
-        Assert.True(ContextWire.HasWireEntries(Capture(() => Distributed.Set("there"))));
+        Assert.False(ContextWire.HasWireEntries(Ambient.Capture(() => Local.Set("here"))));
+        Assert.True(ContextWire.HasWireEntries(Ambient.Capture(() => Distributed.Set("there"))));
     }
 
     [Fact]
     public void Encode_NoWireEntries_IsEmpty_AndDecodesToNull()
     {
-        var encoded = ContextWire.Encode(Capture(() => Local.Set("here")));
+        var encoded = ContextWire.Encode(Ambient.Capture(() => Local.Set("here")));
 
         Assert.Empty(encoded);
         Assert.Null(ContextWire.Decode(encoded, Limit));
@@ -41,7 +30,7 @@ public class ContextWireSeamTests
     [Fact]
     public void Decode_OfEncode_CarriesTheDistributedEntriesOnly_AsANewSnapshot()
     {
-        var sent = Capture(() =>
+        var sent = Ambient.Capture(() =>
         {
             Local.Set("here");
             Distributed.Set("there");
@@ -59,7 +48,7 @@ public class ContextWireSeamTests
     [Fact]
     public void Decode_Truncated_ThrowsContextFormatException()
     {
-        var encoded = ContextWire.Encode(Capture(() => Distributed.Set("there")));
+        var encoded = ContextWire.Encode(Ambient.Capture(() => Distributed.Set("there")));
 
         Assert.Throws<ContextFormatException>(() => ContextWire.Decode(encoded.AsSpan(0, encoded.Length - 1), Limit));
     }

@@ -48,7 +48,7 @@ public sealed class WireFormatGoldenTests
     private static ContextSnapshot Build(string name) => name switch
     {
         // At most 16 entries each: larger snapshots keep a hash map, whose order is not fixed.
-        "numbers" => Capture(() =>
+        "numbers" => Ambient.Capture(() =>
         {
             Flag.Set(true);
             U8.Set(0xAB);
@@ -62,7 +62,7 @@ public sealed class WireFormatGoldenTests
             Real.Set(-3.141592653589793);
             Money.Set(-79228162514264.337593543950335m);
         }),
-        "others" => Capture(() =>
+        "others" => Ambient.Capture(() =>
         {
             Local.Set("stays home");
             Text.Set("héllo, wörld ✓");
@@ -74,7 +74,7 @@ public sealed class WireFormatGoldenTests
             Missing.Set(null);
             Point.Set((4, 2));
         }),
-        "request-context" => Capture(() =>
+        "request-context" => Ambient.Capture(() =>
         {
             RequestContext.Set("corr", "c-9");
             RequestContext.Set("attempt", 3);
@@ -103,17 +103,6 @@ public sealed class WireFormatGoldenTests
         activity.AddBaggage("user", "alice");
         activity.AddBaggage("empty", null);
         return activity;
-    }
-
-    private static ContextSnapshot Capture(Action set)
-    {
-        ContextSnapshot? snapshot = null;
-        Ambient.Run(() =>
-        {
-            set();
-            snapshot = ContextSnapshot.Current;
-        });
-        return snapshot!;
     }
 
     [Theory]

@@ -19,17 +19,6 @@ public class WireFormatTests
 
     private static ContextVar<T> Distributed<T>(string name) => new(Unique(name), ContextScope.Distributed);
 
-    private static ContextSnapshot Capture(Action set)
-    {
-        ContextSnapshot? snapshot = null;
-        Ambient.Run(() =>
-        {
-            set();
-            snapshot = ContextSnapshot.Current;
-        });
-        return snapshot!;
-    }
-
     private static MessageContext RoundTrip(ContextSnapshot snapshot) =>
         MessageContext.FromSnapshot(ContextWireFormat.Decode(ContextWireFormat.Encode(snapshot), Limit));
 
@@ -57,7 +46,7 @@ public class WireFormatTests
         var now = new DateTime(2026, 11, 24, 22, 31, 0, DateTimeKind.Utc);
         var offset = new DateTimeOffset(2026, 11, 24, 23, 0, 0, TimeSpan.FromHours(5.5));
 
-        var decoded = RoundTrip(Capture(() =>
+        var decoded = RoundTrip(Ambient.Capture(() =>
         {
             s.Set("héllo ✓");
             b.Set(true);
@@ -105,7 +94,7 @@ public class WireFormatTests
         var remote = Distributed<string>("remote");
         var maybe = Distributed<int?>("maybe");
 
-        var decoded = RoundTrip(Capture(() =>
+        var decoded = RoundTrip(Ambient.Capture(() =>
         {
             local.Set("secret");
             remote.Set("r");
@@ -121,7 +110,7 @@ public class WireFormatTests
     public void Encode_OnlyProcessVars_IsEmptyAndDecodesToNothing()
     {
         var local = new ContextVar<string>("local-only-2");
-        var payload = ContextWireFormat.Encode(Capture(() => local.Set("x")));
+        var payload = ContextWireFormat.Encode(Ambient.Capture(() => local.Set("x")));
 
         Assert.Empty(payload);
         Assert.Null(ContextWireFormat.Decode(payload, Limit));
@@ -131,7 +120,7 @@ public class WireFormatTests
     public void RoundTrip_RequestContextEntriesAndCodecVar_Survive()
     {
         var point = new ContextVar<(int X, int Y)>(Unique("point"), new PointCodec());
-        var decoded = RoundTrip(Capture(() =>
+        var decoded = RoundTrip(Ambient.Capture(() =>
         {
             RequestContext.Set("corr", "c-9");
             RequestContext.Set("attempt", 3);
@@ -148,7 +137,7 @@ public class WireFormatTests
     {
         var a = Distributed<string>("a");
         var b = Distributed<long>("b");
-        var snapshot = Capture(() =>
+        var snapshot = Ambient.Capture(() =>
         {
             a.Set("first");
             b.Set(42);
@@ -270,7 +259,7 @@ public class WireFormatTests
         var g = Distributed<Guid>("fuzz-g");
         var valid = new[]
         {
-            ContextWireFormat.Encode(Capture(() =>
+            ContextWireFormat.Encode(Ambient.Capture(() =>
             {
                 s.Set("fuzz me");
                 n.Set(7);
@@ -278,7 +267,7 @@ public class WireFormatTests
                 RequestContext.Set("corr", "c");
                 RequestContext.Set("when", DateTimeOffset.UnixEpoch);
             })),
-            ContextWireFormat.Encode(Capture(() => RequestContext.Set("b", new byte[] { 1, 2, 3 }))),
+            ContextWireFormat.Encode(Ambient.Capture(() => RequestContext.Set("b", new byte[] { 1, 2, 3 }))),
         };
 
         var decoded = 0;
