@@ -4,13 +4,6 @@ using Xunit.Abstractions;
 
 namespace ActorContext.Akka.Tests;
 
-/// <summary>Activity listeners are process-wide: these tests run alone, so no other test's actors see them.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TracingCollection
-{
-    public const string Name = "tracing";
-}
-
 /// <summary>W3C trace context through actor hops: Activity.Current at send is the receiver's parent (hop spans: ActorContext.OpenTelemetry.Tests).</summary>
 [Collection(TracingCollection.Name)]
 public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(output), IDisposable
@@ -21,46 +14,13 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
 
     private readonly Activity? _outer = Activity.Current;
 
-    // ---------------------------------------------------------------- what a receiver saw
-
-    private sealed record Seen(
-        string Tag,
-        ActivityTraceId TraceId,
-        ActivitySpanId SpanId,
-        ActivitySpanId ParentSpanId,
-        ActivityTraceFlags Flags,
-        string? TraceState,
-        string Baggage,
-        string OperationName,
-        string RequestId,
-        bool Running)
-    {
-        public static Seen Now(string tag)
-        {
-            var current = Activity.Current;
-            return current is null
-                ? new Seen(tag, default, default, default, default, null, string.Empty, "(none)", SeenId(), false)
-                : new Seen(
-                    tag,
-                    current.TraceId,
-                    current.SpanId,
-                    current.ParentSpanId,
-                    current.ActivityTraceFlags,
-                    current.TraceStateString,
-                    string.Join(",", current.Baggage.Select(b => $"{b.Key}={b.Value}")),
-                    current.OperationName,
-                    SeenId(),
-                    !current.IsStopped);
-        }
-    }
-
     /// <summary>Reports what it saw; "block" waits for the gate so later messages queue up behind it.</summary>
     private sealed class Recorder : ReceiveActor
     {
         public Recorder(IActorRef probe, ManualResetEventSlim? gate = null)
         {
             Receive<string>(m => m == "block", _ => gate!.Wait(Timeout));
-            Receive<string>(m => probe.Tell(Seen.Now(m)));
+            Receive<string>(m => probe.Tell(ActivitySeen.Now(m)));
         }
     }
 
@@ -71,7 +31,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
             {
                 await Task.Delay(20);
                 await Task.Yield();
-                probe.Tell(Seen.Now(m));
+                probe.Tell(ActivitySeen.Now(m));
             });
     }
 
@@ -96,7 +56,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
 
         var edge = StartEdge();
         recorder.Tell("traced");
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         edge.Stop();
 
         Assert.Equal(edge.TraceId, seen.TraceId);
@@ -118,7 +78,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         Activity.Current = _outer;
         gate.Set();
 
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal(edge.TraceId, seen.TraceId);
         Assert.Equal(edge.SpanId, seen.ParentSpanId);
         Assert.Equal(ActivityTraceFlags.Recorded, seen.Flags);
@@ -143,8 +103,8 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         recorder.Tell("untraced");
         gate.Set();
 
-        Assert.Equal(edge.TraceId, probe.ExpectMsg<Seen>(Timeout).TraceId);
-        var after = probe.ExpectMsg<Seen>(Timeout);
+        Assert.Equal(edge.TraceId, probe.ExpectMsg<ActivitySeen>(Timeout).TraceId);
+        var after = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal("untraced", after.Tag);
         Assert.Equal("(none)", after.OperationName);
     }
@@ -160,7 +120,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         edge.Stop();
         Activity.Current = _outer;
 
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal(edge.TraceId, seen.TraceId);
         Assert.Equal("tier=gold,user=u-1", seen.Baggage);
     }
@@ -176,7 +136,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         edge.Stop();
         Activity.Current = _outer;
 
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal(edge.TraceId, seen.TraceId);
         Assert.Equal(edge.SpanId, seen.ParentSpanId);
     }
@@ -187,7 +147,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
         public StartsItsOwnActivity(IActorRef probe) => Receive<string>(m =>
         {
             new Activity("left-running").Start();
-            probe.Tell(Seen.Now(m));
+            probe.Tell(ActivitySeen.Now(m));
         });
     }
 
@@ -204,7 +164,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
             Assert.Same(edge, Activity.Current);
             Assert.Equal("caller", SeenId());
         });
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         edge.Stop();
 
         Assert.Equal(edge.TraceId, seen.TraceId);
@@ -233,11 +193,11 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
 
         for (var i = 0; i < 20; i++)
         {
-            var seen = probe.ExpectMsg<Seen>(Timeout);
+            var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
             Assert.Equal((edge.TraceId, edge.SpanId, "burst"), (seen.TraceId, seen.SpanId, seen.RequestId));
         }
 
-        Assert.Equal("(none)", probe.ExpectMsg<Seen>(Timeout).OperationName);
+        Assert.Equal("(none)", probe.ExpectMsg<ActivitySeen>(Timeout).OperationName);
         edge.Stop();
     }
 
@@ -250,7 +210,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
 
         WithId("r-1", () => recorder.Tell("plain"));
 
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal("(none)", seen.OperationName);
         Assert.Equal("r-1", seen.RequestId);
     }
@@ -258,7 +218,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
     /// <summary>Starts a periodic timer from PreStart and reports what each tick runs under.</summary>
     private sealed class Ticking : ReceiveActor, IWithTimers
     {
-        public Ticking(IActorRef probe) => Receive<string>(m => probe.Tell(Seen.Now(m)));
+        public Ticking(IActorRef probe) => Receive<string>(m => probe.Tell(ActivitySeen.Now(m)));
 
         public ITimerScheduler Timers { get; set; } = null!;
 
@@ -277,7 +237,7 @@ public sealed class TracingTests(ITestOutputHelper output) : PropagationTestKit(
 
         for (var i = 0; i < 3; i++)
         {
-            var tick = probe.ExpectMsg<Seen>(Timeout);
+            var tick = probe.ExpectMsg<ActivitySeen>(Timeout);
             Assert.Equal("(none)", tick.OperationName);
             Assert.Equal("creator", tick.RequestId);
         }

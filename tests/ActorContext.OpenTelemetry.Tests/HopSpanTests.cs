@@ -4,13 +4,6 @@ using Xunit.Abstractions;
 
 namespace ActorContext.OpenTelemetry.Tests;
 
-/// <summary>Activity listeners are process-wide: these tests run alone, so no other test's actors see them.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TracingCollection
-{
-    public const string Name = "tracing";
-}
-
 /// <summary>Hop spans exported through OpenTelemetry with <c>AddActorContextInstrumentation</c>: one span per traced receive, parented on the sender's span.</summary>
 [Collection(TracingCollection.Name)]
 public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(output), IDisposable
@@ -21,43 +14,10 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
 
     private readonly Activity? _outer = Activity.Current;
 
-    // ---------------------------------------------------------------- what a receiver saw
-
-    private sealed record Seen(
-        string Tag,
-        ActivityTraceId TraceId,
-        ActivitySpanId SpanId,
-        ActivitySpanId ParentSpanId,
-        ActivityTraceFlags Flags,
-        string? TraceState,
-        string Baggage,
-        string OperationName,
-        string RequestId,
-        bool Running)
-    {
-        public static Seen Now(string tag)
-        {
-            var current = Activity.Current;
-            return current is null
-                ? new Seen(tag, default, default, default, default, null, string.Empty, "(none)", SeenId(), false)
-                : new Seen(
-                    tag,
-                    current.TraceId,
-                    current.SpanId,
-                    current.ParentSpanId,
-                    current.ActivityTraceFlags,
-                    current.TraceStateString,
-                    string.Join(",", current.Baggage.Select(b => $"{b.Key}={b.Value}")),
-                    current.OperationName,
-                    SeenId(),
-                    !current.IsStopped);
-        }
-    }
-
     /// <summary>Reports what it saw.</summary>
     private sealed class Recorder : ReceiveActor
     {
-        public Recorder(IActorRef probe) => Receive<string>(m => probe.Tell(Seen.Now(m)));
+        public Recorder(IActorRef probe) => Receive<string>(m => probe.Tell(ActivitySeen.Now(m)));
     }
 
     /// <summary>The 3-hop chain: Tell reaches the front, which Asks the back and pipes the reply to the sink.</summary>
@@ -145,7 +105,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
         }
 
         Activity.Current = _outer;
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal(traceId, seen.TraceId);
 
         AwaitAssert(() => Assert.Equal(4, capture.Exported.Count(a => a.TraceId == traceId)), Timeout);
@@ -169,7 +129,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
         edge.Stop();
         Activity.Current = _outer;
 
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal(edge.TraceId, seen.TraceId);
         Assert.Equal(ActivityTraceFlags.None, seen.Flags);
 
@@ -179,7 +139,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
             recorder.Tell("sampled");
             var sampledTrace = root!.TraceId;
             Activity.Current = _outer;
-            probe.ExpectMsg<Seen>(Timeout);
+            probe.ExpectMsg<ActivitySeen>(Timeout);
             AwaitAssert(() => Assert.Contains(capture.Exported, a => a.TraceId == sampledTrace && a.OperationName != "sampled"), Timeout);
         }
 
@@ -199,7 +159,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
         edge.Stop();
         Activity.Current = _outer;
 
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
         Assert.Equal("receive String", seen.OperationName);
         Assert.Equal(edge.SpanId, seen.ParentSpanId);
         Assert.Equal("tier=gold,user=u-1", seen.Baggage);
@@ -227,7 +187,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
         // The relay runs (under a stand-in: no span of its own) only after the edge's span has ended.
         Activity.Current = _outer;
         gate.Set();
-        var seen = probe.ExpectMsg<Seen>(Timeout);
+        var seen = probe.ExpectMsg<ActivitySeen>(Timeout);
 
         Assert.Equal(edgeSpan, seen.ParentSpanId);
         AwaitAssert(() => Assert.Contains(capture.Exported, a => a.SpanId == seen.SpanId && a.ParentSpanId == edgeSpan), Timeout);
@@ -269,7 +229,7 @@ public sealed class HopSpanTests(ITestOutputHelper output) : ContextTestKit(outp
 
         WithId("r-2", () => recorder.Tell("plain"));
 
-        Assert.Equal("(none)", probe.ExpectMsg<Seen>(Timeout).OperationName);
+        Assert.Equal("(none)", probe.ExpectMsg<ActivitySeen>(Timeout).OperationName);
         Assert.Empty(capture.Exported);
     }
 
